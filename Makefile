@@ -1,0 +1,41 @@
+# threatminer: two commands from a fresh clone.
+#   make demo   set up, generate a sample forum, import and analyse it, serve the API
+#   make test   set up and run the whole test suite (SQLite and PostgreSQL)
+SHELL := /bin/bash
+export ONNXRUNTIME_NODE_INSTALL := skip
+export OMP_NUM_THREADS ?= 2
+export OPENBLAS_NUM_THREADS ?= 1
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+export TEST_DATABASE_URL
+
+.PHONY: setup system deps native build test demo bench clean
+
+setup: system deps native build
+
+system:
+	@bash scripts/setup-system.sh
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+deps: node_modules/.install-stamp
+
+native: deps
+	@if [ -f native/binding.gyp ]; then node scripts/build-native.mjs; fi
+
+build: deps
+	npx tsc -p tsconfig.build.json
+
+test: setup
+	npx tsc -p tsconfig.json --noEmit
+	node scripts/run-tests.mjs
+
+demo: setup
+	node bin/threatminer.js demo
+
+bench: setup
+	npm run bench:store
+
+clean:
+	rm -rf dist native/build .threatminer

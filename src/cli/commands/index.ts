@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
+import * as evalGroup from './eval/index.js';
 
 /**
  * Every CLI command lives in its own module exporting `register(program)`. Add new commands to
  * this list, one line each.
  */
-const commandModules: readonly (() => Promise<{ register(program: Command): void }>)[] = [];
+interface CommandModule {
+  register(program: Command): void;
+}
+
+const commandModules: readonly CommandModule[] = [
+  evalGroup,
+];
 
 export function registerCommands(program: Command): void {
-  void program;
-  void commandModules;
+  for (const module of commandModules) module.register(program);
 }

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+
+/**
+ * `threatminer eval <task>`: evaluation commands, one module per task (iocs, exploits, …), each
+ * exporting `register(evalCommand)`. Add new tasks to this list, one line each.
+ */
+interface EvalTaskModule {
+  register(evalCommand: Command): void;
+}
+
+const evalTasks: readonly EvalTaskModule[] = [
+];
+
+export function register(program: Command): void {
+  const evalCommand = program
+    .command('eval')
+    .description('Evaluate an analyser against labelled data and print metrics (last line: JSON summary)');
+  for (const task of evalTasks) task.register(evalCommand);
+}

@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { DialectName } from './dialect.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export const DEFAULT_SQLITE_PATH = '.threatminer/threatminer.db';
+
+export interface StoreConnection {
+  readonly db: Kysely<Database>;
+  readonly schema?: string | undefined;
+  readonly dialect: DialectName;
+  /** Where the data lives, with any password removed, for messages. */
+  readonly location: string;
+}
+
+export interface OpenOptions {
+  /** `postgres://…`, a SQLite file path, or `:memory:`. Default: $THREATMINER_DB or the local file. */
+  readonly url?: string | undefined;
+  /** PostgreSQL schema to use (tests isolate themselves with one); created when missing. */
+  readonly schema?: string | undefined;
+  readonly migrate?: boolean | undefined;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+export async function connect(options: OpenOptions = {}): Promise<StoreConnection> {
+  const url = options.url ?? process.env.THREATMINER_DB ?? DEFAULT_SQLITE_PATH;
+  let connection: StoreConnection;
+  if (isPostgresUrl(url)) {
+    connection = await connectPostgres(url, options.schema);
+  } else {
+    connection = connectSqlite(url);
+  }
+  if (options.migrate !== false) await migrate(connection);
+  return connection;
+}
+
+function connectSqlite(path: string): StoreConnection {
+  const location = path === ':memory:' ? path : resolve(path);
+  if (path !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(location);
+    database.pragma('journal_mode = WAL');
+    // NORMAL with WAL keeps every committed transaction across a process crash (only an OS
+    // crash can lose the last ones) and is several times faster than FULL for bulk import.
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('cache_size = -65536');
+  } catch (err) {
+    throw new UserError(`cannot open SQLite database ${location}: ${errorMessage(err)}`, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', location };
+}
+
+async function connectPostgres(url: string, schema: string | undefined): Promise<StoreConnection> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UserError(`invalid PostgreSQL schema name: ${schema}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new UserError(`cannot connect to PostgreSQL at ${redact(url)}: ${errorMessage(err)}`, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', schema, location: redact(url) + (schema ? ` (schema ${schema})` : '') };
+}
+
+async function migrate(connection: StoreConnection): Promise<void> {
+  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+  const migrator = new Migrator({
+    db: connection.db,
+    provider: migrationProvider,
+    ...(connection.schema === undefined ? {} : { migrationTableSchema: connection.schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined) {
+    throw new UserError(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed on ${connection.location}: ${errorMessage(error)}`,
+      { cause: error },
+    );
+  }
+}

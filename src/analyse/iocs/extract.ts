@@ -1,0 +1,600 @@
+/**
+ * The extractor: refang once, run each family's scanner over the refanged text, validate and
+ * normalise candidates, drop what a containing indicator already covers (a domain inside a URL's
+ * path), then map spans back to the original text and attach flags and context.
+ */
+import { attackFlags, attackType } from './attack.js';
+import { buildAllowlist, type Allowlist } from './allowlist.js';
+import { classifyBase58, classifyBech32, isCashAddr, isEthAddress, isToxId } from './crypto.js';
+import { classifyHost, ipFlags, normaliseIPv4, normaliseIPv6, type HostVerdict } from './network.js';
+import { FILE_EXTENSIONS, KEYWORD_PATTERNS as K, PATTERNS as P } from './patterns.js';
+import { refang } from './refang.js';
+import { ExtractOptions, type ExtractOptionsInput, type ExtractOptionsResolved, type IocFlag, type IocMatch, type IocType } from './types.js';
+
+interface Candidate {
+  type: IocType;
+  value: string;
+  start: number;
+  end: number;
+  flags: IocFlag[];
+  port?: number;
+  cidr?: number;
+  /** Emitted by a container for its own part (a URL's host): exempt from containment. */
+  own?: boolean;
+}
+
+/** Types that a URL / email / path / registry-key span swallows when found inside it. */
+const CONTAINED: ReadonlySet<IocType> = new Set<IocType>(['domain', 'onion', 'i2p', 'ipv4', 'ipv6', 'filename', 'email', 'xmpp', 'mac', 'asn', 'telegram', 'filepath']);
+const CONTAINERS: ReadonlySet<IocType> = new Set<IocType>(['url', 'email', 'xmpp', 'filepath', 'registry-key', 'telegram', 'discord']);
+/** Messenger links are reported once, as the handle (telegram / discord), not as URL + domain. */
+const HANDLE_HOSTS: ReadonlySet<string> = new Set(['t.me', 'telegram.me', 'discord.gg', 'discord.com', 'discordapp.com', 'www.t.me', 'www.discord.gg', 'www.discord.com']);
+
+/** File extensions that are also ccTLDs/gTLDs: `setup.py`, `clip.mov`, `config.sh`. */
+const EXTENSION_TLDS: ReadonlySet<string> = new Set(['zip', 'mov', 'sh', 'py', 'pl', 'rs', 'md', 'so', 'ps', 'sc', 'bin', 'one', 'lock', 'go', 'ko', 'ini', 'cfg', 'exe', 'dll', 'mp4', 'lnk', 'txt', 'log', 'bat', 'php', 'pdf', 'doc', 'db', 'dat', 'key', 'env']);
+const FILE_EXT_SET: ReadonlySet<string> = new Set(FILE_EXTENSIONS);
+/** Left labels that make `x.y` a code attribute access rather than a host (`self.name`, `os.system`). */
+const CODE_OBJECTS: ReadonlySet<string> = new Set([
+  'self', 'this', 'os', 'sys', 'obj', 'req', 'res', 'args', 'kwargs', 'data', 'config', 'cfg', 'item', 'node', 'window',
+  'document', 'console', 'math', 'json', 'np', 'pd', 'plt', 'torch', 'tf', 'str', 'list', 'dict', 'ctx', 'msg',
+  'module', 'exports', 'process', 'string', 'file', 'path', 'logger', 'request', 'response', 'session', 'socket',
+  'subprocess', 'shutil', 'base64', 'random', 'time', 'datetime', 're', 'http', 'urllib', 'user', 'event', 'e', 'err', 'result',
+]);
+const KNOWN_XMPP_HOSTS: ReadonlySet<string> = new Set([
+  'jabber.ru', 'exploit.im', 'xmpp.jp', 'jabber.org', 'jabb.im', 'thesecure.biz', '404.city', 'dukgo.com', 'jabber.de',
+  'jabber.cz', 'creep.im', 'xmpp.is', 'conversations.im', 'jabbim.com', 'draugr.de', '5222.de', 'sure.im', 'jabber.fr',
+  'jabber.ccc.de', 'jabber.calyxinstitute.org', 'xmpp.ru', 'jabber.su', 'qip.ru', 'jabberes.org', 'yax.im', 'blah.im',
+]);
+
+function isUpper(ch: string | undefined): boolean {
+  return ch !== undefined && ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+function isLower(ch: string | undefined): boolean {
+  return ch !== undefined && ch !== ch.toUpperCase() && ch === ch.toLowerCase();
+}
+function before(text: string, start: number, n: number): string {
+  return text.slice(Math.max(0, start - n), start);
+}
+
+class Scan {
+  readonly out: Candidate[] = [];
+  constructor(
+    readonly text: string,
+    readonly defangedWithin: (start: number, end: number) => boolean,
+    readonly wanted: (type: IocType) => boolean,
+  ) {}
+
+  add(c: Candidate): void {
+    if (this.wanted(c.type)) this.out.push(c);
+  }
+
+  /** Host of a URL or email: domain / onion / i2p / IP, or null. */
+  host(raw: string): HostVerdict | null {
+    return classifyHost(raw);
+  }
+
+  urls(): void {
+    const { text } = this;
+    if (!text.includes('://')) return;
+    const re = P.url;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      let url = trimUrl(m[0]);
+      const start = m.index;
+      const schemeEnd = url.indexOf('://') + 3;
+      const scheme = url.slice(0, schemeEnd - 3).toLowerCase();
+      const rest = url.slice(schemeEnd);
+      const hostEndRel = searchAny(rest, '/?#');
+      let authority = rest.slice(0, hostEndRel);
+      const at = authority.lastIndexOf('@');
+      const authorityOffset = at >= 0 ? at + 1 : 0;
+      authority = authority.slice(authorityOffset);
+      let host = authority;
+      let port: number | undefined;
+      if (host.startsWith('[')) {
+        const close = host.indexOf(']');
+        if (close < 0) continue;
+        const portText = host.slice(close + 2);
+        if (host[close + 1] === ':' && /^\d{1,5}$/.test(portText)) port = Number(portText);
+        host = host.slice(1, close);
+      } else {
+        const colon = host.lastIndexOf(':');
+        if (colon >= 0) {
+          const portText = host.slice(colon + 1);
+          if (/^\d{1,5}$/.test(portText)) port = Number(portText);
+          else if (portText !== '') continue;
+          host = host.slice(0, colon);
+        }
+      }
+      if (host === '' || (HANDLE_HOSTS.has(host.toLowerCase()) && /^[/][+\w]/.test(rest.slice(hostEndRel)))) continue;
+      const hostStart = start + schemeEnd + authorityOffset + (authority.startsWith('[') ? 1 : 0);
+      const hostEnd = hostStart + host.length;
+      let normHost: string | null = null;
+      const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+      if (v4 !== null) {
+        const ip = normaliseIPv4(v4[1] as string, v4[2] as string, v4[3] as string, v4[4] as string);
+        if (ip !== null) {
+          normHost = ip;
+          this.add({ type: 'ipv4', value: ip, start: hostStart, end: hostEnd, flags: ipFlags(ip, 'ipv4'), own: true, ...(port === undefined ? {} : { port }) });
+        }
+      } else if (host.includes(':')) {
+        const ip = normaliseIPv6(host);
+        if (ip !== null) {
+          normHost = `[${ip}]`;
+          this.add({ type: 'ipv6', value: ip, start: hostStart, end: hostEnd, flags: ipFlags(ip, 'ipv6'), own: true, ...(port === undefined ? {} : { port }) });
+        }
+      } else {
+        const verdict = this.host(host);
+        if (verdict !== null) {
+          normHost = verdict.value;
+          this.add({ type: verdict.type, value: verdict.value, start: hostStart, end: hostEnd, flags: [], own: true });
+        } else if (/^[a-z0-9.\-]+$/i.test(host)) {
+          normHost = host.toLowerCase(); // localhost, intranet names: still a URL, no host entity
+        }
+      }
+      if (normHost === null) continue;
+      const tail = url.slice(schemeEnd + authorityOffset + authority.length);
+      url = `${scheme}://${rest.slice(0, authorityOffset)}${normHost}${port === undefined ? '' : `:${port}`}${tail}`;
+      this.add({ type: 'url', value: url, start, end: start + trimUrl(m[0]).length, flags: [] });
+    }
+  }
+
+  domains(): void {
+    const { text } = this;
+    const re = P.domain;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const raw = m[0];
+      const start = m.index;
+      const end = start + raw.length;
+      const verdict = this.host(raw);
+      if (verdict === null) continue;
+      if (verdict.type === 'domain' && !this.defangedWithin(start, end) && this.looksLikeNonHost(raw, verdict, start, end)) continue;
+      this.add({ type: verdict.type, value: verdict.value, start, end, flags: [] });
+    }
+  }
+
+  /** The false-positive traps for bare (not defanged, no scheme) domain-shaped tokens. */
+  private looksLikeNonHost(raw: string, verdict: HostVerdict, start: number, end: number): boolean {
+    const labels = raw.split('.');
+    const tldRaw = labels[labels.length - 1] ?? '';
+    const prevLabel = labels[labels.length - 2] ?? '';
+    // Sentence joined without a space: "done.Then", "работает.Пишите".
+    if (isUpper(tldRaw[0]) && !isUpper(tldRaw[1]) && isLower(prevLabel[prevLabel.length - 1])) return true;
+    // File names whose extension is also a TLD: setup.py, clip.mov, config.sh, archive.zip.
+    if (labels.length === 2 && EXTENSION_TLDS.has(verdict.tld)) return true;
+    // Code: self.name, os.system(...), obj.app = …
+    if (labels.length === 2 && CODE_OBJECTS.has((labels[0] ?? '').toLowerCase())) return true;
+    const next = this.text[end];
+    if (next === '(' || (next === '=' && this.text[end + 1] !== '=')) return true;
+    // BBCode quote attributions: [quote=user.name]
+    if (K.quoteTag.test(before(this.text, start, 9))) return true;
+    return false;
+  }
+
+  ats(): void {
+    const { text } = this;
+    if (!text.includes('@')) return;
+    const re = P.at;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const atPos = m.index;
+      const hostRaw = m[1];
+      if (hostRaw !== undefined) {
+        // Local part, scanned backwards: RFC 5322 "atext" subset that forum addresses use.
+        let s = atPos;
+        while (s > 0 && atPos - s < 64 && /[\w.+%\-]/.test(text[s - 1] as string)) s--;
+        while (s < atPos && (text[s] === '.' || text[s] === '-')) s++;
+        if (s === atPos) continue;
+        const local = text.slice(s, atPos);
+        if (local.endsWith('.') || local.includes('..')) continue;
+        const verdict = this.host(hostRaw);
+        if (verdict === null) continue;
+        const end = atPos + 1 + hostRaw.length;
+        const value = `${local}@${verdict.value}`.toLowerCase();
+        const xmpp = text.slice(Math.max(0, s - 5), s).toLowerCase() === 'xmpp:' || K.xmpp.test(before(text, s, 48)) ||
+          KNOWN_XMPP_HOSTS.has(verdict.value) || /^(?:jabber|xmpp)\./.test(verdict.value);
+        this.add({ type: xmpp ? 'xmpp' : 'email', value, start: s, end, flags: [] });
+        continue;
+      }
+      const handle = m[2];
+      if (handle === undefined) continue;
+      const prev = text[atPos - 1];
+      if (prev !== undefined && /[\w@.]/.test(prev)) continue;
+      if (!K.telegram.test(before(text, atPos, 48))) continue;
+      this.add({ type: 'telegram', value: `@${handle.toLowerCase()}`, start: atPos, end: atPos + 1 + handle.length, flags: [] });
+    }
+  }
+
+  handles(): void {
+    const { text } = this;
+    if (text.includes('.me/')) {
+      const re = P.telegramLink;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const id = m[1] as string;
+        const value = id.startsWith('+') ? `t.me/${id}` : id.toLowerCase().startsWith('joinchat/') ? `t.me/+${id.slice(9)}` : `@${id.toLowerCase()}`;
+        this.add({ type: 'telegram', value, start: m.index, end: m.index + m[0].length, flags: [], own: true });
+      }
+    }
+    if (/discord/i.test(text)) {
+      const re = P.discord;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        this.add({ type: 'discord', value: `discord.gg/${m[1] as string}`, start: m.index, end: m.index + m[0].length, flags: [], own: true });
+      }
+    }
+  }
+
+  ipv4(): void {
+    const { text } = this;
+    const re = P.ipv4;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const ip = normaliseIPv4(m[1] as string, m[2] as string, m[3] as string, m[4] as string);
+      if (ip === null) continue;
+      const start = m.index;
+      const left = before(text, start, 24);
+      if (K.version.test(left) || K.userAgent.test(left)) continue;
+      const cidr = m[5] === undefined ? undefined : Number(m[5]);
+      const port = m[6] === undefined ? undefined : Number(m[6]);
+      if (cidr !== undefined && cidr > 32) continue;
+      if (port !== undefined && (port === 0 || port > 65535)) continue;
+      this.add({
+        type: 'ipv4', value: cidr === undefined ? ip : `${ip}/${cidr}`, start, end: start + m[0].length,
+        flags: ipFlags(ip, 'ipv4'), ...(cidr === undefined ? {} : { cidr }), ...(port === undefined ? {} : { port }),
+      });
+    }
+  }
+
+  ipv6(): void {
+    const { text } = this;
+    if (!text.includes('::') && !/[0-9a-f]:[0-9a-f]{1,4}:[0-9a-f]/i.test(text)) return;
+    const re = P.ipv6;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      let cand = m[0];
+      const cidrText = m[1];
+      if (cidrText !== undefined) cand = cand.slice(0, cand.length - cidrText.length - 1);
+      while (cand.endsWith('.') || (cand.endsWith(':') && !cand.endsWith('::'))) cand = cand.slice(0, -1);
+      const ip = normaliseIPv6(cand);
+      if (ip === null) continue;
+      const hexDigits = cand.replace(/[^0-9a-fA-F]/g, '').length;
+      if (hexDigits < 3 && ip !== '::1') continue; // A::B in C++ code, "a::b"
+      if (!/\d/.test(cand) && cand.split(':').filter((g) => g !== '').length <= 2) continue; // dead::beef, Foo::Bar
+      const cidr = cidrText === undefined ? undefined : Number(cidrText);
+      if (cidr !== undefined && cidr > 128) continue;
+      let end = m.index + cand.length + (cidr === undefined ? 0 : cidrText!.length + 1);
+      let port: number | undefined;
+      if (text[m.index - 1] === '[' && text[end] === ']') {
+        const pm = /^\]:(\d{1,5})(?!\d)/.exec(text.slice(end, end + 8));
+        if (pm !== null) port = Number(pm[1]);
+      } else end = Math.max(end, m.index + 2);
+      this.add({
+        type: 'ipv6', value: cidr === undefined ? ip : `${ip}/${cidr}`, start: m.index, end: m.index + cand.length + (cidr === undefined ? 0 : cidrText!.length + 1),
+        flags: ipFlags(ip, 'ipv6'), ...(cidr === undefined ? {} : { cidr }), ...(port === undefined ? {} : { port }),
+      });
+    }
+  }
+
+  words(): void {
+    const { text } = this;
+    const re = P.word;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const w = m[0];
+      const start = m.index;
+      const end = start + w.length;
+      const type = this.classifyWord(w, start);
+      if (type === null) continue;
+      this.add({ type, value: normaliseWord(type, w, text, start), start: type === 'bch' && text.slice(start - 12, start).toLowerCase() === 'bitcoincash:' ? start - 12 : start, end, flags: [] });
+    }
+  }
+
+  private classifyWord(w: string, start: number): IocType | null {
+    const len = w.length;
+    if (/^[0-9a-fA-F]+$/.test(w)) {
+      if (len === 32 || len === 40 || len === 64 || len === 128) {
+        if (distinct(w) < 6) return null;
+        if (len === 40 && K.pgp.test(before(this.text, start, 48))) return 'pgp-fingerprint';
+        return len === 32 ? 'md5' : len === 40 ? 'sha1' : len === 64 ? 'sha256' : 'sha512';
+      }
+      if (len === 76) return isToxId(w) ? 'tox' : null;
+      if (len === 66 && w.startsWith('05')) return 'session';
+      if (len === 70 && K.tlsh.test(before(this.text, start, 24))) return 'tlsh';
+      return null;
+    }
+    if (len === 42 && (w[1] === 'x' || w[1] === 'X') && w[0] === '0') return isEthAddress(w) ? 'eth' : null;
+    if (len === 72 && w.startsWith('T1') && /^[0-9A-Fa-f]+$/.test(w.slice(2))) return 'tlsh';
+    const lower = w.toLowerCase();
+    if (lower.startsWith('bc1') || lower.startsWith('ltc1')) return classifyBech32(w);
+    if (len === 42 && (lower[0] === 'q' || lower[0] === 'p') && lower === w) return isCashAddr(w) ? 'bch' : null;
+    if (/^[1-9A-HJ-NP-Za-km-z]+$/.test(w)) return classifyBase58(w);
+    return null;
+  }
+
+  ssdeep(): void {
+    const { text } = this;
+    const re = P.ssdeep;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const block = Number(m[1]);
+      const c2 = m[3] as string;
+      // Block sizes are 3·2^k; the second chunk is at most 32 characters.
+      if (block < 3 || block % 3 !== 0 || ((block / 3) & (block / 3 - 1)) !== 0 || c2.length > 32) continue;
+      this.add({ type: 'ssdeep', value: m[0], start: m.index, end: m.index + m[0].length, flags: [] });
+    }
+  }
+
+  pgp(): void {
+    const { text } = this;
+    const re = P.pgpSpaced;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const hex = m[0].replace(/[^0-9A-Fa-f]/g, '');
+      if (distinct(hex) < 6) continue;
+      this.add({ type: 'pgp-fingerprint', value: hex.toUpperCase(), start: m.index, end: m.index + m[0].length, flags: [] });
+    }
+  }
+
+  vulnsAndAttack(): void {
+    const { text } = this;
+    if (/cve/i.test(text)) {
+      const re = P.cve;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const year = Number(m[1]);
+        if (year < 1999 || year > 2035) continue;
+        this.add({ type: 'cve', value: `CVE-${m[1] as string}-${m[2] as string}`, start: m.index, end: m.index + m[0].length, flags: [] });
+      }
+    }
+    if (/cwe/i.test(text)) {
+      const re = P.cwe;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        this.add({ type: 'cwe', value: `CWE-${Number(m[1])}`, start: m.index, end: m.index + m[0].length, flags: [] });
+      }
+    }
+    const re = P.attack;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const id = m[0];
+      this.add({ type: attackType(id), value: id, start: m.index, end: m.index + id.length, flags: attackFlags(id) });
+    }
+  }
+
+  asnAndMac(): void {
+    const { text } = this;
+    if (text.includes('AS')) {
+      const re = P.asn;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const n = Number(m[1]);
+        if (n === 0 || n > 4294967295) continue;
+        const flags: IocFlag[] = [];
+        if ((n >= 64512 && n <= 65534) || (n >= 4200000000 && n <= 4294967294)) flags.push('private');
+        if (n === 23456 || n === 65535 || n === 4294967295 || (n >= 64496 && n <= 64511) || (n >= 65536 && n <= 65551)) flags.push('reserved');
+        this.add({ type: 'asn', value: `AS${n}`, start: m.index, end: m.index + m[0].length, flags });
+      }
+    }
+    const re = P.mac;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const hex = m[0].replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
+      if (/^\d+$/.test(hex) && m[0].includes('-')) continue; // dates and phone numbers: 12-05-20-21-…
+      const value = hex.match(/../g)!.join(':');
+      this.add({ type: 'mac', value, start: m.index, end: m.index + m[0].length, flags: [] });
+    }
+  }
+
+  files(): void {
+    const { text } = this;
+    const fre = P.filename;
+    fre.lastIndex = 0;
+    for (let m = fre.exec(text); m !== null; m = fre.exec(text)) {
+      const name = m[0];
+      const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+      if (!FILE_EXT_SET.has(ext)) continue;
+      const stem = name.slice(0, name.length - ext.length - 1);
+      if (stem.length === 0 || /^[\d.]+$/.test(stem)) continue; // "1.5.zip"? keep; "2.0" numbers no
+      this.add({ type: 'filename', value: name, start: m.index, end: m.index + name.length, flags: [] });
+    }
+    if (text.includes('\\')) {
+      const wre = P.windowsPath;
+      wre.lastIndex = 0;
+      for (let m = wre.exec(text); m !== null; m = wre.exec(text)) {
+        const path = trimPath(m[0]);
+        if (path.length < 4) continue;
+        this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
+      }
+      if (text.includes('HK')) {
+        const rre = P.registry;
+        rre.lastIndex = 0;
+        for (let m = rre.exec(text); m !== null; m = rre.exec(text)) {
+          const hive = HIVES[m[1] as string] ?? (m[1] as string);
+          const key = trimPath(m[2] as string);
+          this.add({ type: 'registry-key', value: `${hive}${key}`, start: m.index, end: m.index + m[0].length - ((m[2] as string).length - key.length), flags: [] });
+        }
+      }
+    }
+    if (text.includes('/')) {
+      const ure = P.unixPath;
+      ure.lastIndex = 0;
+      for (let m = ure.exec(text); m !== null; m = ure.exec(text)) {
+        const path = trimPath(m[0]);
+        if (path.length < 5) continue;
+        this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
+      }
+    }
+  }
+}
+
+const HIVES: Readonly<Record<string, string>> = {
+  HKLM: 'HKEY_LOCAL_MACHINE', HKCU: 'HKEY_CURRENT_USER', HKCR: 'HKEY_CLASSES_ROOT', HKU: 'HKEY_USERS', HKCC: 'HKEY_CURRENT_CONFIG',
+};
+
+function distinct(s: string): number {
+  return new Set(s.toLowerCase()).size;
+}
+
+function searchAny(s: string, chars: string): number {
+  for (let i = 0; i < s.length; i++) if (chars.includes(s[i] as string)) return i;
+  return s.length;
+}
+
+/** Strips sentence punctuation and unbalanced closing brackets / Markdown emphasis from a URL's end. */
+export function trimUrl(url: string): string {
+  let u = url;
+  for (;;) {
+    const last = u[u.length - 1];
+    if (last === undefined) return u;
+    if ('.,;:!?\'"*_~'.includes(last)) u = u.slice(0, -1);
+    else if (last === ')' && count(u, '(') < count(u, ')')) u = u.slice(0, -1);
+    else return u;
+  }
+}
+
+/** Cuts a path where a file name is followed by a space ("…\\evil.exe HKLM\\…"), then trims punctuation. */
+function trimPath(p: string): string {
+  const cut = /\.[A-Za-z0-9]{1,5}(?=\s)/.exec(p);
+  let u = cut === null ? p : p.slice(0, cut.index + cut[0].length);
+  while (u.length > 0 && '.,;:!?\'")*'.includes(u[u.length - 1] as string)) u = u.slice(0, -1);
+  return u;
+}
+
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+function normaliseWord(type: IocType, w: string, _text: string, _start: number): string {
+  switch (type) {
+    case 'md5': case 'sha1': case 'sha256': case 'sha512': case 'eth': case 'session': case 'tox':
+      return w.toLowerCase();
+    case 'tlsh': case 'pgp-fingerprint':
+      return w.toUpperCase();
+    case 'bch':
+      return `bitcoincash:${w.toLowerCase()}`;
+    default:
+      return type === 'btc' || type === 'ltc' ? (w.toLowerCase().startsWith('bc1') || w.toLowerCase().startsWith('ltc1') ? w.toLowerCase() : w) : w;
+  }
+}
+
+/** Drops candidates lying inside a container span (a URL, an email, a path) unless they are its own part. */
+function suppressContained(cands: Candidate[]): Candidate[] {
+  const containers = cands.filter((c) => CONTAINERS.has(c.type)).sort((a, b) => a.start - b.start || b.end - a.end);
+  if (containers.length === 0) return cands;
+  // Merge into disjoint covering intervals, remembering each interval's member spans.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const c of containers) {
+    const lastEnd = ends[ends.length - 1];
+    if (lastEnd !== undefined && c.start < lastEnd) ends[ends.length - 1] = Math.max(lastEnd, c.end);
+    else {
+      starts.push(c.start);
+      ends.push(c.end);
+    }
+  }
+  const spanKey = new Set(containers.map((c) => `${c.start}:${c.end}`));
+  return cands.filter((c) => {
+    if (c.own === true || !CONTAINED.has(c.type)) return true;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((starts[mid] as number) <= c.start) { idx = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (idx < 0 || c.end > (ends[idx] as number)) return true;
+    // A container is not contained in itself; an email equal to an xmpp span etc. is handled by type.
+    if (CONTAINERS.has(c.type) && spanKey.has(`${c.start}:${c.end}`)) {
+      return !containers.some((o) => o !== c && o.start <= c.start && o.end >= c.end && (o.end - o.start > c.end - c.start));
+    }
+    return false;
+  });
+}
+
+export interface Extractor {
+  extract(text: string): IocMatch[];
+}
+
+const ALL_SCANNERS = ['urls', 'domains', 'ats', 'handles', 'ipv4', 'ipv6', 'words', 'ssdeep', 'pgp', 'vulnsAndAttack', 'asnAndMac', 'files'] as const;
+
+/** Builds an extractor with resolved options and allowlists (reuse it: building parses options). */
+export function createExtractor(input: ExtractOptionsInput = {}): Extractor {
+  const options: ExtractOptionsResolved = ExtractOptions.parse(input);
+  const allow: Allowlist = buildAllowlist(options);
+  const typeSet = options.types === undefined ? null : new Set<IocType>(options.types);
+  // Containers must be scanned even when not requested, so they can swallow what they contain.
+  const scanWanted = (_t: IocType): boolean => true;
+  const dropFlags = new Set(options.dropFlags);
+  return {
+    extract(text: string): IocMatch[] {
+      const r = refang(text);
+      const scan = new Scan(r.text, r.defangedWithin, scanWanted);
+      for (const name of ALL_SCANNERS) scan[name]();
+      const kept = suppressContained(scan.out);
+      kept.sort((a, b) => a.start - b.start || b.end - a.end);
+      const seen = new Set<string>();
+      const result: IocMatch[] = [];
+      for (const c of kept) {
+        if (typeSet !== null && !typeSet.has(c.type)) continue;
+        const key = `${c.type}\u0000${c.start}\u0000${c.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const flags = new Set<IocFlag>(c.flags);
+        addAllowFlags(c, flags, allow);
+        if ([...flags].some((f) => dropFlags.has(f))) continue;
+        const start = r.toOriginalStart(c.start);
+        const end = r.toOriginalEnd(c.end);
+        result.push({
+          type: c.type, value: c.value, start, end,
+          defanged: r.defangedWithin(c.start, c.end),
+          context: contextOf(text, start, end, options.contextChars),
+          flags: [...flags],
+          ...(c.port === undefined ? {} : { port: c.port }),
+          ...(c.cidr === undefined ? {} : { cidr: c.cidr }),
+        });
+      }
+      return result;
+    },
+  };
+}
+
+function addAllowFlags(c: Candidate, flags: Set<IocFlag>, allow: Allowlist): void {
+  if (allow.isAllowedValue(c.value)) flags.add('allowlisted');
+  if (c.type === 'domain' || c.type === 'url' || c.type === 'email') {
+    const host = hostOf(c);
+    if (host === null) return;
+    const verdict = classifyHost(host);
+    const registrable = verdict?.registrable ?? host;
+    if (c.type !== 'email' && allow.isBenignDomain(registrable, host)) flags.add('benign');
+    if (/^example\.(?:com|org|net)$/.test(registrable) || host.endsWith('.test') || host.endsWith('.invalid')) flags.add('reserved');
+    if (allow.isAllowedDomain(host)) flags.add('allowlisted');
+  } else if (c.type === 'ipv4' || c.type === 'ipv6') {
+    const ip = c.cidr === undefined ? c.value : c.value.slice(0, c.value.lastIndexOf('/'));
+    if (allow.isAllowedIp(ip)) flags.add('allowlisted');
+  }
+}
+
+function hostOf(c: Candidate): string | null {
+  if (c.type === 'domain') return c.value;
+  if (c.type === 'email') return c.value.slice(c.value.lastIndexOf('@') + 1);
+  const m = /^[a-z0-9+.\-]+:\/\/(?:[^@/?#]*@)?([^/:?#\[\]]+)/.exec(c.value);
+  return m?.[1] ?? null;
+}
+
+function contextOf(text: string, start: number, end: number, chars: number): string {
+  if (chars === 0) return '';
+  const s = Math.max(0, start - chars);
+  const e = Math.min(text.length, end + chars);
+  const snippet = text.slice(s, e).replace(K.whitespace, ' ').trim();
+  return snippet.length > 2000 ? snippet.slice(0, 2000) : snippet;
+}
+
+const defaultExtractor = createExtractor();
+
+/** Extracts indicators from one text with default options. */
+export function extractIocs(text: string, options?: ExtractOptionsInput): IocMatch[] {
+  return (options === undefined ? defaultExtractor : createExtractor(options)).extract(text);
+}

@@ -1,0 +1,64 @@
+/**
+ * Every regular expression the extractor runs over forum text, in one registry so the ReDoS test
+ * can check all of them. Rules that keep them linear-time: no nested unbounded quantifiers, every
+ * repetition either bounded or over a class disjoint from what follows it, alternations that
+ * start with distinct characters, and lookbehinds of one character class at the start so that
+ * mid-token start positions fail immediately.
+ */
+import { DEFANG_RE } from './refang.js';
+
+/** Letters allowed in domain labels: ASCII, Latin-1/Extended, Greek, Cyrillic. CJK is a boundary. */
+const L = 'A-Za-z0-9\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
+const LA = 'A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
+const HOST = `(?:[${L}][${L}\\-]{0,62}\\.){1,10}(?:xn--[a-z0-9\\-]{1,59}|[${LA}]{2,63})(?![${L}_\\-]|\\.[${L}])`;
+
+export const FILE_EXTENSIONS = [
+  'exe', 'dll', 'sys', 'scr', 'cpl', 'ocx', 'msi', 'msp', 'lnk', 'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'js', 'jse',
+  'wsf', 'hta', 'jar', 'apk', 'ipa', 'dmg', 'pkg', 'elf', 'bin', 'so', 'dylib', 'sh', 'py', 'pyc', 'pl', 'rb', 'php',
+  'asp', 'aspx', 'jsp', 'cgi', 'zip', 'rar', '7z', 'gz', 'tgz', 'tar', 'bz2', 'xz', 'iso', 'img', 'vhd', 'vhdx', 'cab',
+  'doc', 'docx', 'docm', 'dotm', 'xls', 'xlsx', 'xlsm', 'xlsb', 'ppt', 'pptx', 'pptm', 'rtf', 'pdf', 'one', 'txt', 'log',
+  'csv', 'json', 'xml', 'yml', 'yaml', 'ini', 'cfg', 'conf', 'dat', 'db', 'sqlite', 'sql', 'bak', 'tmp', 'pem', 'crt',
+  'ovpn', 'kdbx', 'wallet', 'mov', 'mp4', 'avi', 'mkv', 'mp3', 'png', 'jpg', 'jpeg', 'gif', 'html', 'htm', 'go', 'rs',
+  'cpp', 'lua', 'torrent', 'eml', 'md', 'apk', 'deb', 'rpm', 'ko', 'efi', 'pfx', 'p12', 'key', 'lock', 'env',
+];
+// Longer extensions first so `docx` is not cut to `doc`.
+const EXT = [...new Set(FILE_EXTENSIONS)].sort((a, b) => b.length - a.length).join('|');
+
+export const PATTERNS = {
+  defang: DEFANG_RE,
+  url: /(?<![\w.+\-])(?:https?|ftps?|sftp|wss?|smb|ssh|rdp|file):\/\/[^\s<>"'`[\]{}|\\^\u3000-\u303F\u3400-\u9FFF\uFF00-\uFFEF]{1,2048}/gi,
+  domain: new RegExp(`(?<![${L}_@.\\-/\\\\])${HOST}`, 'g'),
+  /** `@` then either a host (email / XMPP; the local part is scanned backwards in code) or a handle. */
+  at: new RegExp(`@(?:(${HOST})|([A-Za-z][A-Za-z0-9_]{3,31})(?![\\w@]|\\.[A-Za-z]))`, 'g'),
+  ipv4: /(?<![\w.\-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2})|:(\d{1,5}))?(?![\w\-]|\.\d)/g,
+  ipv6: /(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}(?:\/(\d{1,3}))?(?!\w)/g,
+  /** Long alphanumeric words: hashes, TLSH, crypto addresses, Tox and Session ids, classified in code. */
+  word: /(?<![0-9A-Za-z])[0-9A-Za-z]{25,130}(?![0-9A-Za-z])/g,
+  ssdeep: /(?<![\w/+:])(\d{1,10}):([A-Za-z0-9/+]{3,64}):([A-Za-z0-9/+]{3,64})(?![\w/+:])/g,
+  pgpSpaced: /(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:[ \u00A0]{1,2}[0-9A-Fa-f]{4}){9}(?![0-9A-Za-z])/g,
+  cve: /(?<![\w\-])CVE[\-\u2010-\u2015_ ]?(\d{4})[\-\u2010-\u2015_ ](\d{4,7})(?!\d)/gi,
+  cwe: /(?<![\w\-])CWE[\-\u2010-\u2015 ]?(\d{1,4})(?![\d\-])/gi,
+  attack: /(?<![\w.\-])(?:TA\d{4}|T\d{4}(?:\.\d{3})?|G\d{4}|S\d{4})(?![\w\-]|\.\d)/g,
+  asn: /(?<![\w\-])AS(?:N[ :]?)?(\d{1,10})(?![\d.\-])/g,
+  mac: /(?<![\w:\-.])(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/g,
+  telegramLink: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(\+[\w\-]{6,64}|joinchat\/[\w\-]{6,64}|[A-Za-z]\w{3,31})(?![\w\-])/gi,
+  discord: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:discord\.gg|discord(?:app)?\.com\/invite)\/([A-Za-z0-9\-]{2,32})(?![\w\-])/gi,
+  filename: new RegExp(`(?<![\\w.\\-$%~/\\\\\\u0400-\\u04FF])[\\w\\-\\u0400-\\u04FF][\\w\\-.\\u0400-\\u04FF]{0,200}\\.(?:${EXT})(?![\\w\\-]|\\.[A-Za-z0-9])`, 'gi'),
+  windowsPath: /(?<![\w\\])(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\(?:[^\\\r\n\t"<>|*?:[\]]{1,128}\\){0,24}[^\\\s"<>|*?:[\]]{0,128}/g,
+  unixPath: /(?<![\w/.~:])(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))(?:\/[\w.\-+@%~]{1,128}){1,24}\/?/g,
+  registry: /(?<![\w\\])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?((?:\\[^\\\r\n\t"<>|[\]]{1,128}(?=\\)){0,24}\\[^\\\s"<>|[\],;']{1,128})/g,
+} as const satisfies Record<string, RegExp>;
+
+export type PatternName = keyof typeof PATTERNS;
+
+/** Short regexes used on small windows of text (keywords before a match); listed for the ReDoS test. */
+export const KEYWORD_PATTERNS = {
+  version: /(?:\bv|version|versions?|ver\.?|build|release|firmware|версия|версии|сборка|прошивка|版本)\s{0,3}[:#=]?\s{0,3}$/i,
+  userAgent: /[A-Za-z]\/$/,
+  telegram: /(?:telegram|телеграм|телега|\btg\b|\bтг\b|电报|飞机|tg:|contact|контакт|пиши|писать|联系|связь)/i,
+  xmpp: /(?:jabber|xmpp|\bjid\b|жаба|жабб|джаббер|omemo|\botr\b)/i,
+  pgp: /(?:fingerprint|\bfpr\b|отпечат|指纹|pgp|gpg)/i,
+  tlsh: /tlsh/i,
+  quoteTag: /\[quote=["']?$/i,
+  whitespace: /\s+/g,
+} as const satisfies Record<string, RegExp>;

@@ -25,7 +25,7 @@ export type Attachment = z.infer<typeof Attachment>;
 export const SiteNetwork = z.enum(['clear', 'onion', 'i2p']);
 export const SiteKind = z.enum(['forum', 'market']);
 
-export const ForumRecord = z
+export const ForumRecordFields = z
   .object({
     site: shortText,
     site_url: z.string().url().max(2000).optional(),
@@ -55,8 +55,9 @@ export const ForumRecord = z
     attachments: z.array(Attachment).max(1000).optional(),
     url: z.string().max(4000).optional(),
   })
-  .strict()
-  .refine((r) => r.body_text !== undefined || r.body_html !== undefined, {
+  .strict();
+
+export const ForumRecord = ForumRecordFields.refine((r) => r.body_text !== undefined || r.body_html !== undefined, {
     message: 'a post needs body_text or body_html',
     path: ['body_text'],
   });

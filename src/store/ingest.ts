@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { chunks } from '../core/chunks.js';
 import { contentHash, stableId } from '../core/ids.js';
 import { htmlToText } from '../core/html-text.js';
 import type { ForumRecord } from '../core/records.js';
@@ -252,10 +253,6 @@ async function writeLinks(trx: Transaction<Database>, posts: readonly Normalised
   for (const chunk of chunks(links, 500)) {
     await trx.insertInto('post_links').values(chunk).onConflict((oc) => oc.doNothing()).execute();
   }
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 function minIso(a: string | null, b: string | null): string | null {

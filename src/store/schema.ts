@@ -153,6 +153,19 @@ export interface AnalysisStateTable {
   analysed_at: string;
 }
 
+/** Progress of a file import, so a crashed import resumes where its last batch committed. */
+export interface ImportCheckpointsTable {
+  /** hash of the file's absolute path, size and mtime: a changed file starts over */
+  source_key: string;
+  path: string;
+  /** last input line (1-based; CSV: record number) whose batch committed */
+  line: number;
+  rows_ok: number;
+  rows_bad: number;
+  updated_at: string;
+  completed_at: string | null;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -194,4 +207,5 @@ export interface Database {
   alerts: AlertsTable;
   analysis_state: AnalysisStateTable;
   api_keys: ApiKeysTable;
+  import_checkpoints: ImportCheckpointsTable;
 }

@@ -181,6 +181,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema
+    .createTable('import_checkpoints')
+    .addColumn('source_key', 'text', (c) => c.primaryKey())
+    .addColumn('path', 'text', (c) => c.notNull())
+    .addColumn('line', 'integer', (c) => c.notNull())
+    .addColumn('rows_ok', 'integer', (c) => c.notNull())
+    .addColumn('rows_bad', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('completed_at', 'text')
+    .execute();
+
+  await db.schema
     .createTable('api_keys')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -203,7 +214,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  const tables = ['api_keys', 'analysis_state', 'alerts', 'actor_scores', 'events', 'exploit_labels', 'entities', 'post_languages', 'post_links', 'posts', 'authors', 'threads', 'boards', 'sites'];
+  const tables = ['api_keys', 'import_checkpoints', 'analysis_state', 'alerts', 'actor_scores', 'events', 'exploit_labels', 'entities', 'post_languages', 'post_links', 'posts', 'authors', 'threads', 'boards', 'sites'];
   if (dialectOf(db) === 'sqlite') {
     await sql`DROP TABLE IF EXISTS posts_fts`.execute(db);
     await sql`DROP TABLE IF EXISTS post_search_ids`.execute(db);

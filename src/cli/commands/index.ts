@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import * as evalGroup from './eval/index.js';
+import * as extractCommand from './extract.js';
+import * as simulate from './simulate.js';
 
 /**
  * Every CLI command lives in its own module exporting `register(program)`. Add new commands to
@@ -11,6 +13,8 @@ interface CommandModule {
 
 const commandModules: readonly CommandModule[] = [
   evalGroup,
+  extractCommand,
+  simulate,
 ];
 
 export function registerCommands(program: Command): void {

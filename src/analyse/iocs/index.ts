@@ -5,3 +5,5 @@ export { refang } from './refang.js';
 export { BENIGN_DOMAINS } from './allowlist.js';
 export { IocType, IocFlag, IOC_TYPES, ExtractOptions, type IocMatch, type ExtractOptionsInput } from './types.js';
 export { PATTERNS, KEYWORD_PATTERNS } from './patterns.js';
+export { toStixBundle } from './stix.js';
+export { evaluate, parseCases, EvalCase, type EvalReport } from './evaluate.js';

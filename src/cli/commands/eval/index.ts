@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as iocsTask from './iocs.js';
 
 /**
  * `threatminer eval <task>`: evaluation commands, one module per task (iocs, exploits, …), each
@@ -9,6 +10,7 @@ interface EvalTaskModule {
 }
 
 const evalTasks: readonly EvalTaskModule[] = [
+  iocsTask,
 ];
 
 export function register(program: Command): void {

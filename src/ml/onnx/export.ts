@@ -1,0 +1,286 @@
+/**
+ * Writes a model (normalised spec + weights) as an ONNX graph, op for op the same computation as
+ * native/net.cc. Dropout is the identity at inference. A CRF head exports its emissions and its
+ * transition scores as outputs; Viterbi decoding runs in TypeScript (src/ml/crf.ts).
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UserError } from '../../core/errors.js';
+import type { NormalLayer, NormalSpec } from '../spec.js';
+import type { Tensor } from '../safetensors.js';
+import { GraphBuilder, encodeModel, type ValueSpec } from './graph.js';
+
+const MASKED_OUT = -1e9;
+
+interface Flow {
+  x: string;
+  /** float [N,T] 1/0 mask, [N,T,1] column, int32 lengths — token models only */
+  maskF?: string;
+  maskCol?: string;
+  lengths?: string;
+  attention?: string;
+}
+
+function transpose2d(t: Tensor): Float32Array {
+  const [r, c] = t.shape as [number, number];
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = t.data[i * c + j]!;
+  return out;
+}
+
+/** Rows [from,to) of a row-major matrix. */
+function rows(t: Tensor, from: number, to: number): Float32Array {
+  const width = t.data.length / t.shape[0]!;
+  return t.data.subarray(from * width, to * width);
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+class Exporter {
+  readonly g = new GraphBuilder();
+  constructor(private readonly params: Record<string, Tensor>) {}
+
+  param(name: string): Tensor {
+    const t = this.params[name];
+    if (!t) throw new UserError(`ONNX export: missing parameter '${name}'`);
+    return t;
+  }
+
+  init(name: string, t?: Tensor): string {
+    const p = t ?? this.param(name);
+    return this.g.float(name, p.shape, p.data);
+  }
+
+  /** x @ W^T + b for a torch Linear stored as `<prefix>.weight` [out,in] and `<prefix>.bias`. */
+  linear(x: string, prefix: string, bias = true): string {
+    const w = this.param(`${prefix}.weight`);
+    const wt = this.g.float(`${prefix}.weight_t`, [w.shape[1]!, w.shape[0]!], transpose2d(w));
+    const y = this.g.op('MatMul', [x, wt]);
+    return bias ? this.g.op('Add', [y, this.init(`${prefix}.bias`)]) : y;
+  }
+
+  layerNorm(x: string, prefix: string): string {
+    return this.g.op('LayerNormalization', [x, this.init(`${prefix}.weight`), this.init(`${prefix}.bias`)], {
+      axis: -1,
+      epsilon: { float: 1e-5 },
+    });
+  }
+
+  activation(x: string, fn: string): string {
+    const g = this.g;
+    switch (fn) {
+      case 'relu':
+        return g.op('Relu', [x]);
+      case 'tanh':
+        return g.op('Tanh', [x]);
+      case 'sigmoid':
+        return g.op('Sigmoid', [x]);
+      case 'identity':
+        return x;
+      case 'gelu': {
+        // 0.5 x (1 + erf(x / sqrt 2)): the exact GELU torch uses by default (opset 17 has no Gelu op).
+        const erf = g.op('Erf', [g.op('Div', [x, g.constFloat([Math.SQRT2])])]);
+        return g.op('Mul', [g.op('Mul', [x, g.constFloat([0.5])]), g.op('Add', [erf, g.constFloat([1])])]);
+      }
+      default:
+        throw new UserError(`ONNX export: unknown activation '${fn}'`);
+    }
+  }
+
+  /** ONNX wants gate blocks in a different order than torch; `order` lists torch block indices. */
+  gates(t: Tensor, hidden: number, order: number[]): Float32Array {
+    return concat(order.map((k) => rows(t, k * hidden, (k + 1) * hidden)));
+  }
+
+  rnn(f: Flow, layer: NormalLayer & { type: 'lstm' | 'gru'; hidden: number; bidirectional?: boolean }): string {
+    const g = this.g;
+    const H = layer.hidden;
+    const lstm = layer.type === 'lstm';
+    // torch LSTM gates i,f,g,o → ONNX i,o,f,c; torch GRU r,z,n → ONNX z,r,h.
+    const order = lstm ? [0, 3, 1, 2] : [1, 0, 2];
+    const nGates = order.length;
+    const dirs = layer.bidirectional ? ['', '_reverse'] : [''];
+    const p = `${layer.name}.rnn`;
+    const W = concat(dirs.map((d) => this.gates(this.param(`${p}.weight_ih_l0${d}`), H, order)));
+    const R = concat(dirs.map((d) => this.gates(this.param(`${p}.weight_hh_l0${d}`), H, order)));
+    const B = concat(
+      dirs.flatMap((d) => [this.gates(this.param(`${p}.bias_ih_l0${d}`), H, order), this.gates(this.param(`${p}.bias_hh_l0${d}`), H, order)]),
+    );
+    const D = dirs.length;
+    const w = g.float(`${p}.W`, [D, nGates * H, layer.inDim], W);
+    const r = g.float(`${p}.R`, [D, nGates * H, H], R);
+    const b = g.float(`${p}.B`, [D, 2 * nGates * H], B);
+    const xt = g.op('Transpose', [f.x], { perm: [1, 0, 2] });
+    const attrs: Record<string, number | string> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };
+    if (!lstm) attrs.linear_before_reset = 1;
+    const y = g.op(lstm ? 'LSTM' : 'GRU', f.lengths ? [xt, w, r, b, f.lengths] : [xt, w, r, b], attrs, lstm ? 3 : 2); // Y [T,D,N,H]
+    const ybt = g.op('Transpose', [y], { perm: [2, 0, 1, 3] });
+    return g.op('Reshape', [ybt, g.constInt([0, 0, D * H])]);
+  }
+
+  transformer(f: Flow, layer: NormalLayer & { type: 'transformer'; heads: number; activation?: string }): string {
+    const g = this.g;
+    const Dm = layer.inDim;
+    const H = layer.heads;
+    const dh = Dm / H;
+    const p = layer.name;
+    const proj = g.op('Reshape', [this.linear(f.x, `${p}.qkv`), g.constInt([0, 0, 3, H, dh])]);
+    const qkv = g.op('Transpose', [proj], { perm: [2, 0, 3, 1, 4] }); // [3,N,H,T,dh]
+    const pick = (i: number) => g.op('Gather', [qkv, g.constInt([i], 'int64', [])], { axis: 0 });
+    const q = pick(0);
+    const k = pick(1);
+    const v = pick(2);
+    let scores = g.op('Div', [g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]), g.constFloat([Math.sqrt(dh)])]);
+    if (f.maskF) {
+      const bias = g.op('Mul', [g.op('Sub', [g.constFloat([1]), f.maskF]), g.constFloat([MASKED_OUT])]);
+      scores = g.op('Add', [scores, g.op('Unsqueeze', [bias, g.constInt([1, 2])])]);
+    }
+    const probs = g.op('Softmax', [scores], { axis: -1 });
+    const ctx = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), g.constInt([0, 0, Dm])]);
+    const x1 = this.layerNorm(g.op('Add', [f.x, this.linear(ctx, `${p}.out`)]), `${p}.ln1`);
+    const ff = this.linear(this.activation(this.linear(x1, `${p}.ff1`), layer.activation ?? 'gelu'), `${p}.ff2`);
+    return this.layerNorm(g.op('Add', [x1, ff]), `${p}.ln2`);
+  }
+
+  layer(f: Flow, layer: NormalLayer, spec: NormalSpec): void {
+    const g = this.g;
+    const p = layer.name;
+    switch (layer.type) {
+      case 'embedding':
+        f.x = g.op('Gather', [this.init(`${p}.weight`), f.x], { axis: 0 });
+        return;
+      case 'position':
+        // The exported graph has a fixed sequence length, so the whole table broadcasts over the batch.
+        f.x = g.op('Add', [f.x, this.init(`${p}.weight`)]);
+        return;
+      case 'conv1d': {
+        const w = this.param(`${p}.weight`);
+        const pad = layer.dilation * Math.floor(layer.kernel / 2);
+        const y = g.op('Conv', [g.op('Transpose', [f.x], { perm: [0, 2, 1] }), this.init(`${p}.weight`, w), this.init(`${p}.bias`)], {
+          kernel_shape: [layer.kernel],
+          pads: [pad, pad],
+          dilations: [layer.dilation],
+          strides: [1],
+        });
+        f.x = g.op('Transpose', [y], { perm: [0, 2, 1] });
+        if (f.maskCol) f.x = g.op('Mul', [f.x, f.maskCol]);
+        return;
+      }
+      case 'lstm':
+      case 'gru':
+        f.x = this.rnn(f, layer);
+        return;
+      case 'transformer':
+        f.x = this.transformer(f, layer);
+        return;
+      case 'attention_pool': {
+        let sc = this.linear(g.op('Tanh', [this.linear(f.x, `${p}.proj`)]), `${p}.score`, false); // [N,T,H]
+        if (f.maskCol) {
+          sc = g.op('Add', [sc, g.op('Mul', [g.op('Sub', [g.constFloat([1]), f.maskCol]), g.constFloat([MASKED_OUT])])]);
+        }
+        const a = g.op('Transpose', [g.op('Softmax', [sc], { axis: 1 })], { perm: [0, 2, 1] }); // [N,H,T]
+        f.attention = a;
+        f.x = g.op('Flatten', [g.op('MatMul', [a, f.x])], { axis: 1 });
+        return;
+      }
+      case 'linear':
+        f.x = this.linear(f.x, `${p}.linear`);
+        return;
+      case 'layer_norm':
+        f.x = this.layerNorm(f.x, `${p}.norm`);
+        return;
+      case 'dropout':
+        return;
+      case 'activation':
+        f.x = this.activation(f.x, layer.fn);
+        return;
+      case 'pool': {
+        if (layer.op === 'max') {
+          const x = f.maskCol
+            ? g.op('Add', [f.x, g.op('Mul', [g.op('Sub', [g.constFloat([1]), f.maskCol]), g.constFloat([MASKED_OUT])])])
+            : f.x;
+          f.x = g.op('ReduceMax', [x], { axes: [1], keepdims: 0 });
+        } else if (f.maskCol) {
+          const sum = g.op('ReduceSum', [g.op('Mul', [f.x, f.maskCol]), g.constInt([1])], { keepdims: 0 });
+          const count = g.op('Max', [g.op('ReduceSum', [f.maskCol, g.constInt([1])], { keepdims: 0 }), g.constFloat([1])]);
+          f.x = g.op('Div', [sum, count]);
+        } else {
+          f.x = g.op('ReduceMean', [f.x], { axes: [1], keepdims: 0 });
+        }
+        return;
+      }
+      case 'crf':
+        void spec;
+        return;
+    }
+  }
+}
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  inputName: string;
+  outputNames: string[];
+}
+
+/**
+ * Builds the ONNX model. Inputs: `input_ids` int32 [batch, seqLen] or `features` float [batch, dim].
+ * Outputs: `logits` [batch, labels] (or `emissions` [batch, seqLen, labels] for tagging), plus
+ * `attention` [batch, heads, seqLen] with an attention_pool layer, and `transitions`,
+ * `start_transitions`, `end_transitions` with a CRF head.
+ */
+export function exportOnnx(spec: NormalSpec, params: Record<string, Tensor>, metadata: Record<string, string> = {}): ExportResult {
+  const ex = new Exporter(params);
+  const g = ex.g;
+  const inputs: ValueSpec[] = [];
+  const f: Flow = { x: '' };
+  let seqLen = 0;
+  if (spec.input.kind === 'tokens') {
+    seqLen = spec.input.seqLen;
+    inputs.push({ name: 'input_ids', type: 'int32', shape: ['batch', seqLen] });
+    f.x = 'input_ids';
+    const isPad = g.op('Equal', ['input_ids', g.constInt([spec.input.padId], 'int32', [])]);
+    f.maskF = g.op('Cast', [g.op('Not', [isPad])], { to: 1 });
+    f.maskCol = g.op('Unsqueeze', [f.maskF, g.constInt([-1])]);
+    const len = g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 0 });
+    f.lengths = g.op('Cast', [g.op('Max', [len, g.constFloat([1])])], { to: 6 });
+  } else {
+    inputs.push({ name: 'features', type: 'float32', shape: ['batch', spec.input.dim] });
+    f.x = 'features';
+  }
+  for (const layer of spec.layers) ex.layer(f, layer, spec);
+  const K = spec.labels.length;
+  const outputs: ValueSpec[] = [];
+  const main = spec.perToken ? 'emissions' : 'logits';
+  g.named('Identity', [f.x], main);
+  outputs.push({ name: main, type: 'float32', shape: spec.perToken ? ['batch', seqLen, K] : ['batch', K] });
+  if (f.attention) {
+    g.named('Identity', [f.attention], 'attention');
+    const heads = [...spec.layers].reverse().find((l) => l.type === 'attention_pool');
+    outputs.push({ name: 'attention', type: 'float32', shape: ['batch', heads && 'heads' in heads ? heads.heads : 1, seqLen] });
+  }
+  const crf = spec.layers.find((l) => l.type === 'crf');
+  if (crf) {
+    const p = crf.name;
+    g.named('Identity', [ex.init(`${p}.transitions`)], 'transitions');
+    g.named('Identity', [ex.init(`${p}.start`)], 'start_transitions');
+    g.named('Identity', [ex.init(`${p}.end`)], 'end_transitions');
+    outputs.push({ name: 'transitions', type: 'float32', shape: [K, K] });
+    outputs.push({ name: 'start_transitions', type: 'float32', shape: [K] });
+    outputs.push({ name: 'end_transitions', type: 'float32', shape: [K] });
+  }
+  const bytes = encodeModel(g, inputs, outputs, { ...metadata, labels: JSON.stringify(spec.labels), task: spec.task }, 'threatminer');
+  return { bytes, inputName: inputs[0]!.name, outputNames: outputs.map((o) => o.name) };
+}
+
+export async function writeOnnx(path: string, spec: NormalSpec, params: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, exportOnnx(spec, params, metadata).bytes);
+}

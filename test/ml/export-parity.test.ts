@@ -1,0 +1,124 @@
+// libtorch (addon) and onnxruntime-node must agree within 1e-4 for every layer type and for whole
+// models, on random inputs with random padding.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Model } from '../../src/ml/model.js';
+import { exportOnnx } from '../../src/ml/onnx/export.js';
+import * as ort from 'onnxruntime-node';
+import type { ModelSpec } from '../../src/ml/spec.js';
+import { maxAbsDiff, needsAddon, randomTokens, rng, tokenSpec } from './helpers.js';
+
+const TOL = 1e-4;
+
+async function parity(spec: ModelSpec, rows = 7): Promise<void> {
+  const model = Model.create(spec, { seed: 7 });
+  // Perturb every parameter so biases, norms and CRF tables are not at their neutral init.
+  const r = rng(3);
+  const params = model.parameters();
+  model.setParameters(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.data.map((v) => v + (r() - 0.5) * 0.2)])));
+  const input = spec.input;
+  const x =
+    input.kind === 'tokens'
+      ? randomTokens(rows, input.seqLen, input.vocabSize, 11)
+      : Float32Array.from({ length: rows * input.dim }, () => r() * 2 - 1);
+  const torchOut = await model.predict(x, 4);
+  const { bytes } = exportOnnx(model.spec, model.parameters());
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+  const width = input.kind === 'tokens' ? input.seqLen : input.dim;
+  const feeds = { [session.inputNames[0]!]: new ort.Tensor(x instanceof Int32Array ? 'int32' : 'float32', x, [rows, width]) };
+  const out = await session.run(feeds);
+  const main = out[model.spec.perToken ? 'emissions' : 'logits']!;
+  assert.ok(maxAbsDiff(torchOut.output, main.data as Float32Array) < TOL, `output differs by ${maxAbsDiff(torchOut.output, main.data as Float32Array)}`);
+  if (torchOut.attention) {
+    assert.ok(out.attention, 'ONNX model lacks the attention output');
+    assert.ok(maxAbsDiff(torchOut.attention, out.attention.data as Float32Array) < TOL, 'attention differs');
+  }
+  const crf = model.spec.layers.find((l) => l.type === 'crf');
+  if (crf) assert.ok(maxAbsDiff(model.parameters()[`${crf.name}.transitions`]!.data, out.transitions!.data as Float32Array) === 0);
+  await session.release();
+}
+
+const cases: Record<string, ModelSpec> = {
+  'embedding + mean pool + linear': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'pool', op: 'mean' }, { type: 'linear', units: 3 }]),
+  'position + max pool': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'position' }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }]),
+  'conv1d (dilated, stacked)': tokenSpec([
+    { type: 'embedding', dim: 8 },
+    { type: 'conv1d', filters: 6, kernel: 3 },
+    { type: 'conv1d', filters: 5, kernel: 5, dilation: 2 },
+    { type: 'pool', op: 'max' },
+    { type: 'linear', units: 3 },
+  ]),
+  'lstm (forward)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'lstm', hidden: 6 }, { type: 'pool', op: 'mean' }, { type: 'linear', units: 3 }]),
+  'lstm (bidirectional)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'lstm', hidden: 6, bidirectional: true }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }]),
+  'gru (bidirectional)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'gru', hidden: 5, bidirectional: true }, { type: 'pool', op: 'mean' }, { type: 'linear', units: 3 }]),
+  'gru (forward)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'gru', hidden: 5 }, { type: 'pool', op: 'mean' }, { type: 'linear', units: 3 }]),
+  'transformer (gelu)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'transformer', heads: 2, ff: 16 }, { type: 'pool', op: 'mean' }, { type: 'linear', units: 3 }]),
+  'transformer (relu)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'transformer', heads: 4, ff: 12, activation: 'relu' }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }]),
+  'attention_pool': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'attention_pool', heads: 2, hidden: 6 }, { type: 'linear', units: 3 }]),
+  'layer_norm + dropout + activations': tokenSpec([
+    { type: 'embedding', dim: 8 },
+    { type: 'layer_norm' },
+    { type: 'dropout', p: 0.3 },
+    { type: 'activation', fn: 'gelu' },
+    { type: 'activation', fn: 'tanh' },
+    { type: 'pool', op: 'mean' },
+    { type: 'linear', units: 4 },
+    { type: 'activation', fn: 'sigmoid' },
+    { type: 'linear', units: 4 },
+    { type: 'activation', fn: 'relu' },
+    { type: 'linear', units: 3 },
+  ]),
+  'tagging with a CRF head': tokenSpec(
+    [{ type: 'embedding', dim: 8 }, { type: 'lstm', hidden: 6, bidirectional: true }, { type: 'linear', units: 4 }, { type: 'crf' }],
+    { labels: 4, task: 'tagging' },
+  ),
+  'tagging without CRF (per-token linear)': tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'conv1d', filters: 6, kernel: 3 }, { type: 'linear', units: 3 }], { task: 'tagging' }),
+  'features MLP (multilabel)': {
+    version: 1,
+    task: 'multilabel',
+    labels: ['a', 'b'],
+    input: { kind: 'features', dim: 10 },
+    layers: [{ type: 'linear', units: 16 }, { type: 'layer_norm' }, { type: 'activation', fn: 'relu' }, { type: 'linear', units: 2 }],
+  },
+  'whole model: char-CNN': tokenSpec(
+    [
+      { type: 'embedding', dim: 16 },
+      { type: 'conv1d', filters: 32, kernel: 5 },
+      { type: 'activation', fn: 'relu' },
+      { type: 'pool', op: 'max' },
+      { type: 'dropout', p: 0.2 },
+      { type: 'linear', units: 3 },
+    ],
+    { seqLen: 64, vocab: 100 },
+  ),
+  'whole model: BiLSTM + attention pooling': tokenSpec(
+    [
+      { type: 'embedding', dim: 16 },
+      { type: 'lstm', hidden: 16, bidirectional: true },
+      { type: 'attention_pool', heads: 2, hidden: 16 },
+      { type: 'linear', units: 16 },
+      { type: 'activation', fn: 'relu' },
+      { type: 'linear', units: 3 },
+    ],
+    { seqLen: 48 },
+  ),
+  'whole model: 2-layer transformer encoder': tokenSpec(
+    [
+      { type: 'embedding', dim: 16 },
+      { type: 'position' },
+      { type: 'transformer', heads: 4, ff: 32 },
+      { type: 'transformer', heads: 4, ff: 32 },
+      { type: 'layer_norm' },
+      { type: 'pool', op: 'mean' },
+      { type: 'linear', units: 3 },
+    ],
+    { seqLen: 48 },
+  ),
+};
+
+for (const [name, spec] of Object.entries(cases)) {
+  test(`ONNX export parity: ${name}`, async (t) => {
+    if (!needsAddon(t)) return;
+    await parity(spec);
+  });
+}

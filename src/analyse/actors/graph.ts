@@ -1,0 +1,286 @@
+import type { ActorAuthor, ActorLink, ActorPost } from './types.js';
+import type { GraphConfig } from './config.js';
+
+/**
+ * The weighted, time-decayed author interaction graph, built incrementally.
+ *
+ * Nodes are author ids (already site-scoped by the store), so one graph holds every site: each
+ * site is its own set of components and per-site views are a filter on `siteOf`. A directed edge
+ * u → v means "u responded to v" (reply, quote, mention, implicit reply to the thread starter),
+ * so attention flows to v as in PageRank. Co-participation adds both directions.
+ *
+ * Weights are decayed against a fixed anchor (the newest post of the first batch): a later post
+ * simply weighs more than 1. Every centrality used downstream is invariant to scaling all weights
+ * by one factor, so an incremental batch never has to rescale the edges already stored.
+ */
+
+const NODE_LIMIT = 2 ** 32 - 1; // node indices are stored in Uint32Array
+const DAY_MS = 86_400_000;
+
+// Linear-time: a fixed prefix class, then one bounded character class.
+const MENTION_RE = /(?:^|[^\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]{1,31})/g;
+
+export type EdgeKind = 'reply' | 'quote' | 'mention' | 'thread' | 'coparticipation';
+
+export interface Csr {
+  readonly n: number;
+  readonly start: Uint32Array;
+  readonly target: Uint32Array;
+  readonly weight: Float64Array;
+  /** Sum of weights per node over this CSR's rows. */
+  readonly weightSum: Float64Array;
+}
+
+interface ThreadState {
+  starter: number;
+  recent: number[];
+}
+
+export class InteractionGraph {
+  readonly nodeIds: string[] = [];
+  readonly siteOf: string[] = [];
+  readonly nodeIndex = new Map<string, number>();
+  // Edge increments are appended to typed arrays (no per-edge objects: at a million edges a Map
+  // costs seconds of GC) and merged into CSR on demand; the merged form replaces the raw log.
+  private src = new Uint32Array(1024);
+  private dst = new Uint32Array(1024);
+  private w = new Float64Array(1024);
+  private length = 0;
+  private merged: Csr | null = null;
+  /** Interactions per kind, for reporting. */
+  readonly kindCounts: Record<EdgeKind, number> = { reply: 0, quote: 0, mention: 0, thread: 0, coparticipation: 0 };
+  private readonly postAuthor = new Map<string, number>();
+  private readonly threads = new Map<string, ThreadState>();
+  private readonly handles = new Map<string, number>();
+  private anchorMs: number | null = null;
+
+  constructor(private readonly config: GraphConfig) {}
+
+  get order(): number {
+    return this.nodeIds.length;
+  }
+
+  /** Distinct directed edges. */
+  get size(): number {
+    return this.outCsr().target.length;
+  }
+
+  /** Registers authors (nodes) and their handles for mention resolution. Idempotent. */
+  addAuthors(authors: readonly ActorAuthor[]): void {
+    for (const a of authors) {
+      const idx = this.node(a.id, a.siteId);
+      this.handles.set(`${a.siteId}\u0000${a.handle.toLowerCase()}`, idx);
+    }
+  }
+
+  /**
+   * Adds a batch of posts and their links. Posts must be new (not seen in an earlier batch);
+   * within a batch they are processed in time order so co-participation windows are right.
+   */
+  addPosts(posts: readonly ActorPost[], links: readonly ActorLink[]): void {
+    const linksByPost = new Map<string, ActorLink[]>();
+    for (const link of links) {
+      const list = linksByPost.get(link.postId);
+      if (list) list.push(link);
+      else linksByPost.set(link.postId, [link]);
+    }
+    const ordered = posts.map((p) => ({ p, t: p.postedAt === null ? Number.NaN : Date.parse(p.postedAt) }));
+    ordered.sort((a, b) => (Number.isNaN(a.t) ? -Infinity : a.t) - (Number.isNaN(b.t) ? -Infinity : b.t) || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0));
+    if (this.anchorMs === null) {
+      let max = -Infinity;
+      for (const { t } of ordered) if (!Number.isNaN(t) && t > max) max = t;
+      this.anchorMs = Number.isFinite(max) ? max : 0;
+    }
+    // Register authors first so a reply whose target comes later in the same batch resolves.
+    for (const { p } of ordered) this.postAuthor.set(p.id, this.node(p.authorId, p.siteId));
+    const c = this.config;
+    for (const { p, t } of ordered) {
+      const u = this.postAuthor.get(p.id) as number;
+      const decay = this.decay(t);
+      let explicit = false;
+      for (const link of linksByPost.get(p.id) ?? []) {
+        const v = this.postAuthor.get(link.targetPostId);
+        if (v === undefined) continue;
+        explicit = true;
+        if (link.kind === 'quote') this.add(u, v, c.quoteWeight * decay, 'quote');
+        else this.add(u, v, c.replyWeight * decay, 'reply');
+      }
+      if (c.mentionWeight > 0) {
+        for (const handle of mentions(p.bodyText)) {
+          const v = this.handles.get(`${p.siteId}\u0000${handle}`);
+          if (v !== undefined) this.add(u, v, c.mentionWeight * decay, 'mention');
+        }
+      }
+      const thread = this.threads.get(p.threadId);
+      if (!thread) {
+        this.threads.set(p.threadId, { starter: u, recent: [u] });
+        continue;
+      }
+      if (!explicit && c.threadStarterWeight > 0) this.add(u, thread.starter, c.threadStarterWeight * decay, 'thread');
+      if (c.coParticipationWeight > 0) {
+        for (const v of thread.recent) {
+          this.add(u, v, c.coParticipationWeight * decay, 'coparticipation');
+          this.add(v, u, c.coParticipationWeight * decay, 'coparticipation');
+        }
+      }
+      const recent = thread.recent.filter((v) => v !== u);
+      recent.push(u);
+      if (recent.length > c.coParticipationWindow) recent.splice(0, recent.length - c.coParticipationWindow);
+      thread.recent = recent;
+    }
+  }
+
+  /** Directed edges as (source, target, weight) with node ids. */
+  *edgeList(): Generator<[string, string, number]> {
+    const out = this.outCsr();
+    for (let u = 0; u < out.n; u++) {
+      for (let j = out.start[u]!; j < out.start[u + 1]!; j++) {
+        yield [this.nodeIds[u] as string, this.nodeIds[out.target[j]!] as string, out.weight[j]!];
+      }
+    }
+  }
+
+  /** Out-edge CSR of the directed graph (responder → responded-to), duplicates merged. Cached. */
+  outCsr(): Csr {
+    if (this.merged && this.merged.n === this.order && this.length === this.merged.target.length) return this.merged;
+    const n = this.order;
+    const count = new Uint32Array(n + 1);
+    for (let k = 0; k < this.length; k++) count[this.src[k]! + 1]! += 1;
+    for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
+    const fill = count.slice(0, n);
+    const rawT = new Uint32Array(this.length);
+    const rawW = new Float64Array(this.length);
+    for (let k = 0; k < this.length; k++) {
+      const at = fill[this.src[k]!]!++;
+      rawT[at] = this.dst[k]!;
+      rawW[at] = this.w[k]!;
+    }
+    const csr = mergeRows(n, count, rawT, rawW);
+    // Replace the raw log by the merged edges so memory stays proportional to distinct edges.
+    const m = csr.target.length;
+    this.src = new Uint32Array(Math.max(1024, m * 2));
+    this.dst = new Uint32Array(this.src.length);
+    this.w = new Float64Array(this.src.length);
+    for (let u = 0; u < n; u++) this.src.fill(u, csr.start[u]!, csr.start[u + 1]!);
+    this.dst.set(csr.target);
+    this.w.set(csr.weight);
+    this.length = m;
+    this.merged = csr;
+    return csr;
+  }
+
+  /** Symmetrised CSR (weights of u→v and v→u summed), for communities, cores, clustering, betweenness. */
+  undirectedCsr(out: Csr = this.outCsr()): Csr {
+    const n = out.n;
+    const deg = new Uint32Array(n + 1);
+    for (let u = 0; u < n; u++) {
+      for (let j = out.start[u]!; j < out.start[u + 1]!; j++) {
+        deg[u + 1]! += 1;
+        deg[out.target[j]! + 1]! += 1;
+      }
+    }
+    for (let i = 0; i < n; i++) deg[i + 1]! += deg[i]!;
+    const fill = deg.slice(0, n);
+    const rawT = new Uint32Array(deg[n]!);
+    const rawW = new Float64Array(deg[n]!);
+    for (let u = 0; u < n; u++) {
+      for (let j = out.start[u]!; j < out.start[u + 1]!; j++) {
+        const v = out.target[j]!;
+        const w = out.weight[j]!;
+        let at = fill[u]!++;
+        rawT[at] = v; rawW[at] = w;
+        at = fill[v]!++;
+        rawT[at] = u; rawW[at] = w;
+      }
+    }
+    return mergeRows(n, deg, rawT, rawW);
+  }
+
+  private node(id: string, siteId: string): number {
+    let idx = this.nodeIndex.get(id);
+    if (idx === undefined) {
+      idx = this.nodeIds.length;
+      if (idx >= NODE_LIMIT) throw new RangeError(`interaction graph: more than ${NODE_LIMIT} authors`);
+      this.nodeIds.push(id);
+      this.siteOf.push(siteId);
+      this.nodeIndex.set(id, idx);
+    }
+    return idx;
+  }
+
+  private decay(t: number): number {
+    const half = this.config.halfLifeDays;
+    if (half <= 0 || Number.isNaN(t) || this.anchorMs === null) return 1;
+    return 2 ** ((t - this.anchorMs) / (half * DAY_MS));
+  }
+
+  private add(u: number, v: number, w: number, kind: EdgeKind): void {
+    if (u === v || !(w > 0)) return;
+    if (this.length === this.src.length) {
+      const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.src = grow(this.src, (n) => new Uint32Array(n));
+      this.dst = grow(this.dst, (n) => new Uint32Array(n));
+      this.w = grow(this.w, (n) => new Float64Array(n));
+    }
+    this.src[this.length] = u;
+    this.dst[this.length] = v;
+    this.w[this.length] = w;
+    this.length++;
+    this.kindCounts[kind] += 1;
+  }
+}
+
+/** Rows given as [rowStart[u], rowStart[u+1]) in rawT/rawW; merges duplicate targets in O(m). */
+function mergeRows(n: number, rowStart: Uint32Array, rawT: Uint32Array, rawW: Float64Array): Csr {
+  const acc = new Float64Array(n);
+  const start = new Uint32Array(n + 1);
+  const target = new Uint32Array(rawT.length);
+  const weight = new Float64Array(rawT.length);
+  const weightSum = new Float64Array(n);
+  let k = 0;
+  for (let u = 0; u < n; u++) {
+    start[u] = k;
+    const from = k;
+    for (let j = rowStart[u]!; j < rowStart[u + 1]!; j++) {
+      const v = rawT[j]!;
+      if (acc[v] === 0) target[k++] = v;
+      acc[v]! += rawW[j]!;
+    }
+    for (let j = from; j < k; j++) {
+      const v = target[j]!;
+      weight[j] = acc[v]!;
+      weightSum[u]! += acc[v]!;
+      acc[v] = 0;
+    }
+  }
+  start[n] = k;
+  return { n, start, target: target.slice(0, k), weight: weight.slice(0, k), weightSum };
+}
+
+/** Lower-cased @handles mentioned in a post body, deduplicated. */
+export function mentions(text: string): Set<string> {
+  const found = new Set<string>();
+  if (!text.includes('@')) return found;
+  for (const m of text.matchAll(MENTION_RE)) {
+    let handle = (m[1] ?? '').toLowerCase();
+    while (handle.endsWith('.') || handle.endsWith('-')) handle = handle.slice(0, -1);
+    if (handle.length >= 2) found.add(handle);
+  }
+  return found;
+}
+
+export function buildInteractionGraph(
+  config: GraphConfig,
+  authors: readonly ActorAuthor[],
+  posts: readonly ActorPost[],
+  links: readonly ActorLink[],
+): InteractionGraph {
+  const graph = new InteractionGraph(config);
+  graph.addAuthors(authors);
+  graph.addPosts(posts, links);
+  return graph;
+}

@@ -1,0 +1,87 @@
+/**
+ * Handle normalisation and similarity for alias linking. Forum users rename across sites with
+ * leetspeak, separators, and trailing digits ("Dark_Z3r0", "darkzero1337"), so handles are
+ * compared both as typed and after folding those away.
+ */
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l' };
+
+/** Handles too generic to link on: many unrelated people use them. */
+const GENERIC = new Set(['admin', 'administrator', 'moderator', 'mod', 'support', 'guest', 'user', 'anonymous', 'anon', 'test', 'root', 'staff', 'seller', 'vendor', 'escrow', 'bot']);
+
+const TRAILING = new Set('0123456789_.- \t'.split(''));
+
+export function foldHandle(handle: string): string {
+  const lower = handle.normalize('NFKC').toLowerCase();
+  // Trailing digits are usually a suffix added when the bare name was taken; strip them before
+  // leet-folding so "zero1337" → "zero", but keep leading/inner digits ("z3r0" → "zero").
+  let end = lower.length;
+  while (end > 0 && TRAILING.has(lower[end - 1] as string)) end--;
+  const trimmed = lower.slice(0, end);
+  let out = '';
+  for (const ch of trimmed.length > 0 ? trimmed : lower) {
+    const mapped = LEET[ch] ?? ch;
+    if (/[\p{L}\p{N}]/u.test(mapped)) out += mapped;
+  }
+  return out;
+}
+
+export function isGenericHandle(folded: string): boolean {
+  return folded.length < 4 || GENERIC.has(folded);
+}
+
+/** Jaro–Winkler similarity in [0,1]. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const range = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  const ma = new Uint8Array(la);
+  const mb = new Uint8Array(lb);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - range);
+    const hi = Math.min(lb - 1, i + range);
+    for (let j = lo; j <= hi; j++) {
+      if (!mb[j] && a[i] === b[j]) {
+        ma[i] = 1; mb[j] = 1; matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let t = 0;
+  for (let i = 0, j = 0; i < la; i++) {
+    if (!ma[i]) continue;
+    while (!mb[j]) j++;
+    if (a[i] !== b[j]) t++;
+    j++;
+  }
+  const jaro = (matches / la + matches / lb + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] === b[prefix]) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+export interface HandleSimilarity {
+  readonly similarity: number;
+  readonly foldedA: string;
+  readonly foldedB: string;
+  readonly generic: boolean;
+}
+
+export function handleSimilarity(a: string, b: string): HandleSimilarity {
+  const foldedA = foldHandle(a);
+  const foldedB = foldHandle(b);
+  const raw = jaroWinkler(a.toLowerCase(), b.toLowerCase());
+  const folded = foldedA.length > 0 && foldedB.length > 0 ? jaroWinkler(foldedA, foldedB) : 0;
+  return { similarity: Math.max(raw, folded), foldedA, foldedB, generic: isGenericHandle(foldedA) || isGenericHandle(foldedB) };
+}
+
+/** Character trigrams of the folded handle, for blocking candidate pairs. */
+export function handleTrigrams(folded: string): Set<string> {
+  const padded = `^${folded}$`;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
+  return grams;
+}

@@ -37,14 +37,18 @@ const text = input.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toSt
 const bundle = Bundle.parse(JSON.parse(text));
 
 const out = { techniques: new Set<string>(), tactics: new Set<string>(), groups: new Set<string>(), software: new Set<string>(), campaigns: new Set<string>(), mitigations: new Set<string>(), retired: new Set<string>() };
+const active = new Set<string>();
 for (const obj of bundle.objects) {
   const kind = KIND_BY_TYPE[obj.type];
   if (kind === undefined) continue;
   const ref = obj.external_references?.find((r) => r.source_name === 'mitre-attack');
   if (ref?.external_id === undefined) continue;
   out[kind].add(ref.external_id);
+  // Several objects can share an id (a revoked one and its replacement): retired only if none is active.
   if (obj.revoked === true || obj.x_mitre_deprecated === true) out.retired.add(ref.external_id);
+  else active.add(ref.external_id);
 }
+for (const id of active) out.retired.delete(id);
 const sorted = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 writeFileSync(output, JSON.stringify({ source: 'MITRE ATT&CK Enterprise (STIX 2.1 bundle)', ...sorted }) + '\n');
 console.log(Object.entries(sorted).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.length : v}`).join(', '));

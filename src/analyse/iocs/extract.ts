@@ -54,6 +54,13 @@ function isLower(ch: string | undefined): boolean {
 function before(text: string, start: number, n: number): string {
   return text.slice(Math.max(0, start - n), start);
 }
+const CLAUSE_SEPARATORS = ',;|\n，；';
+/** The text before `start` back to the previous list separator: the clause a keyword must be in. */
+function clauseBefore(text: string, start: number, n: number): string {
+  const b = before(text, start, n);
+  for (let i = b.length - 1; i >= 0; i--) if (CLAUSE_SEPARATORS.includes(b[i] as string)) return b.slice(i + 1);
+  return b;
+}
 
 class Scan {
   readonly out: Candidate[] = [];
@@ -135,6 +142,8 @@ class Scan {
       const tail = url.slice(schemeEnd + authorityOffset + authority.length);
       url = `${scheme}://${rest.slice(0, authorityOffset)}${normHost}${port === undefined ? '' : `:${port}`}${tail}`;
       this.add({ type: 'url', value: url, start, end: start + trimUrl(m[0]).length, flags: [] });
+      // Continue right after the scheme so a URL nested in this one's query is found too.
+      re.lastIndex = start + schemeEnd;
     }
   }
 
@@ -191,7 +200,7 @@ class Scan {
         if (verdict === null) continue;
         const end = atPos + 1 + hostRaw.length;
         const value = `${local}@${verdict.value}`.toLowerCase();
-        const xmpp = text.slice(Math.max(0, s - 5), s).toLowerCase() === 'xmpp:' || K.xmpp.test(before(text, s, 48)) ||
+        const xmpp = text.slice(Math.max(0, s - 5), s).toLowerCase() === 'xmpp:' || K.xmpp.test(clauseBefore(text, s, 48)) ||
           KNOWN_XMPP_HOSTS.has(verdict.value) || /^(?:jabber|xmpp)\./.test(verdict.value);
         this.add({ type: xmpp ? 'xmpp' : 'email', value, start: s, end, flags: [] });
         continue;
@@ -200,7 +209,7 @@ class Scan {
       if (handle === undefined) continue;
       const prev = text[atPos - 1];
       if (prev !== undefined && /[\w@.]/.test(prev)) continue;
-      if (!K.telegram.test(before(text, atPos, 48))) continue;
+      if (!K.telegram.test(clauseBefore(text, atPos, 48))) continue;
       this.add({ type: 'telegram', value: `@${handle.toLowerCase()}`, start: atPos, end: atPos + 1 + handle.length, flags: [] });
     }
   }
@@ -395,14 +404,17 @@ class Scan {
       const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
       if (!FILE_EXT_SET.has(ext)) continue;
       const stem = name.slice(0, name.length - ext.length - 1);
-      if (stem.length === 0 || /^[\d.]+$/.test(stem)) continue; // "1.5.zip"? keep; "2.0" numbers no
+      if (stem.length === 0 || /^[\d.]+$/.test(stem)) continue; // "2.0.zip"-like numbers
+      const end = m.index + name.length;
+      // A defanged dot marks a host (invoice[.]zip); a call marks code (response.json()).
+      if (this.defangedWithin(m.index, end) || text[end] === '(') continue;
       this.add({ type: 'filename', value: name, start: m.index, end: m.index + name.length, flags: [] });
     }
     if (text.includes('\\')) {
       const wre = P.windowsPath;
       wre.lastIndex = 0;
       for (let m = wre.exec(text); m !== null; m = wre.exec(text)) {
-        const path = trimPath(m[0]);
+        const path = trimPath(m[0], '\\');
         if (path.length < 4) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
       }
@@ -411,7 +423,7 @@ class Scan {
         rre.lastIndex = 0;
         for (let m = rre.exec(text); m !== null; m = rre.exec(text)) {
           const hive = HIVES[m[1] as string] ?? (m[1] as string);
-          const key = trimPath(m[2] as string);
+          const key = trimPath(m[2] as string, '\\');
           this.add({ type: 'registry-key', value: `${hive}${key}`, start: m.index, end: m.index + m[0].length - ((m[2] as string).length - key.length), flags: [] });
         }
       }
@@ -420,7 +432,7 @@ class Scan {
       const ure = P.unixPath;
       ure.lastIndex = 0;
       for (let m = ure.exec(text); m !== null; m = ure.exec(text)) {
-        const path = trimPath(m[0]);
+        const path = trimPath(m[0], '/');
         if (path.length < 5) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
       }
@@ -453,11 +465,21 @@ export function trimUrl(url: string): string {
   }
 }
 
-/** Cuts a path where a file name is followed by a space ("…\\evil.exe HKLM\\…"), then trims punctuation. */
-function trimPath(p: string): string {
-  const cut = /\.[A-Za-z0-9]{1,5}(?=\s)/.exec(p);
-  let u = cut === null ? p : p.slice(0, cut.index + cut[0].length);
-  while (u.length > 0 && '.,;:!?\'")*'.includes(u[u.length - 1] as string)) u = u.slice(0, -1);
+/**
+ * Paths may contain spaces ("Program Files"), so a match can run on into prose. Cut it where a
+ * new path or hive starts after whitespace, or where a file name is followed by a space; then
+ * drop a last component that contains spaces (prose after the path) and trailing punctuation.
+ */
+function trimPath(p: string, sep: '\\' | '/'): string {
+  let u = p;
+  const restart = K.pathRestart.exec(u);
+  if (restart !== null) u = u.slice(0, restart.index);
+  const file = K.fileThenSpace.exec(u);
+  if (file !== null) u = u.slice(0, file.index + file[0].length);
+  const lastSep = u.lastIndexOf(sep);
+  const space = K.spaceInLast.exec(u.slice(lastSep + 1));
+  if (space !== null) u = u.slice(0, lastSep + 1 + space.index);
+  while (u.length > 0 && '.,;:!?\'")*\\'.includes(u[u.length - 1] as string)) u = u.slice(0, -1);
   return u;
 }
 

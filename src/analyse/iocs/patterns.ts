@@ -10,7 +10,7 @@ import { DEFANG_RE } from './refang.js';
 /** Letters allowed in domain labels: ASCII, Latin-1/Extended, Greek, Cyrillic. CJK is a boundary. */
 const L = 'A-Za-z0-9\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
 const LA = 'A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
-const HOST = `(?:[${L}][${L}\\-]{0,62}\\.){1,10}(?:xn--[a-z0-9\\-]{1,59}|[${LA}]{2,63})(?![${L}_\\-]|\\.[${L}])`;
+const HOST = `(?:[${L}][${L}\\-]{0,62}\\.){1,10}(?:xn--[a-z0-9\\-]{1,59}|[${LA}][${L}]{1,62})(?![${L}_\\-]|\\.[${L}])`;
 
 export const FILE_EXTENSIONS = [
   'exe', 'dll', 'sys', 'scr', 'cpl', 'ocx', 'msi', 'msp', 'lnk', 'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'js', 'jse',
@@ -39,14 +39,14 @@ export const PATTERNS = {
   cve: /(?<![\w\-])CVE[\-\u2010-\u2015_ ]?(\d{4})[\-\u2010-\u2015_ ](\d{4,7})(?!\d)/gi,
   cwe: /(?<![\w\-])CWE[\-\u2010-\u2015 ]?(\d{1,4})(?![\d\-])/gi,
   attack: /(?<![\w.\-])(?:TA\d{4}|T\d{4}(?:\.\d{3})?|G\d{4}|S\d{4})(?![\w\-]|\.\d)/g,
-  asn: /(?<![\w\-])AS(?:N[ :]?)?(\d{1,10})(?![\d.\-])/g,
+  asn: /(?<![\w\-])AS(?:N[ :]?)?(\d{1,10})(?![\d\-]|\.\d)/g,
   mac: /(?<![\w:\-.])(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/g,
   telegramLink: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(\+[\w\-]{6,64}|joinchat\/[\w\-]{6,64}|[A-Za-z]\w{3,31})(?![\w\-])/gi,
   discord: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:discord\.gg|discord(?:app)?\.com\/invite)\/([A-Za-z0-9\-]{2,32})(?![\w\-])/gi,
   filename: new RegExp(`(?<![\\w.\\-$%~/\\\\\\u0400-\\u04FF])[\\w\\-\\u0400-\\u04FF][\\w\\-.\\u0400-\\u04FF]{0,200}\\.(?:${EXT})(?![\\w\\-]|\\.[A-Za-z0-9])`, 'gi'),
-  windowsPath: /(?<![\w\\])(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\(?:[^\\\r\n\t"<>|*?:[\]]{1,128}\\){0,24}[^\\\s"<>|*?:[\]]{0,128}/g,
+  windowsPath: /(?<![\w\\])(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\(?:[^\\\r\n\t"<>|*?:[\],;，。、；]{1,128}\\){0,24}[^\\\s"<>|*?:[\],;，。、；]{0,128}/g,
   unixPath: /(?<![\w/.~:])(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))(?:\/[\w.\-+@%~]{1,128}){1,24}\/?/g,
-  registry: /(?<![\w\\])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?((?:\\[^\\\r\n\t"<>|[\]]{1,128}(?=\\)){0,24}\\[^\\\s"<>|[\],;']{1,128})/g,
+  registry: /(?<![\w\\])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?((?:\\[^\\\r\n\t"<>|[\],;，。、；]{1,128}(?=\\)){0,24}\\[^\\\s"<>|[\],;'，。、；]{1,128})/g,
 } as const satisfies Record<string, RegExp>;
 
 export type PatternName = keyof typeof PATTERNS;
@@ -60,5 +60,9 @@ export const KEYWORD_PATTERNS = {
   pgp: /(?:fingerprint|\bfpr\b|отпечат|指纹|pgp|gpg)/i,
   tlsh: /tlsh/i,
   quoteTag: /\[quote=["']?$/i,
+  /** A new Windows path or registry hive starting after whitespace inside a path match. */
+  pathRestart: /\s(?:HK(?:EY_|LM|CU|CR|U\\|CC)|[A-Za-z]:\\|%\w{2,30}%\\)/,
+  fileThenSpace: /\.[A-Za-z0-9]{1,5}(?=\s)/,
+  spaceInLast: /\s/,
   whitespace: /\s+/g,
 } as const satisfies Record<string, RegExp>;

@@ -29,9 +29,12 @@ export interface Refanged {
   defangedWithin(start: number, end: number): boolean;
 }
 
+/** Invisible characters dropped from indicators (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen). */
+export const ZERO_WIDTH = /^[\u200B-\u200D\u2060\uFEFF\u00AD]$/;
+
 function replacementFor(marker: string): string {
+  if (ZERO_WIDTH.test(marker)) return '';
   const t = marker.trim().toLowerCase();
-  if (t.length === 0) return ''; // zero-width characters
   if (t.startsWith('h')) return 'http';
   if (t === 'fxp') return 'ftp';
   if (t.includes('//')) return '://';

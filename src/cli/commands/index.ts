@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
+import * as actorsCommand from './actors.js';
+import * as analyzeCommand from './analyze.js';
 import * as evalGroup from './eval/index.js';
+import * as importCommand from './import.js';
+import * as keysCommand from './keys.js';
+import * as searchCommand from './search.js';
+import * as serveCommand from './serve.js';
+import * as statsCommand from './stats.js';
 import * as extractCommand from './extract.js';
 import * as simulate from './simulate.js';
 
@@ -12,6 +19,13 @@ interface CommandModule {
 }
 
 const commandModules: readonly CommandModule[] = [
+  importCommand,
+  searchCommand,
+  analyzeCommand,
+  actorsCommand,
+  statsCommand,
+  serveCommand,
+  keysCommand,
   evalGroup,
   extractCommand,
   simulate,

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirectedGraph, UndirectedGraph } from 'graphology';
-import pagerankRef from 'graphology-metrics/centrality/pagerank.js';
-import hitsRef from 'graphology-metrics/centrality/hits.js';
-import eigenvectorRef from 'graphology-metrics/centrality/eigenvector.js';
-import betweennessRef from 'graphology-metrics/centrality/betweenness.js';
+import pagerankImport from 'graphology-metrics/centrality/pagerank.js';
+import hitsImport from 'graphology-metrics/centrality/hits.js';
+import eigenvectorImport from 'graphology-metrics/centrality/eigenvector.js';
+import betweennessImport from 'graphology-metrics/centrality/betweenness.js';
 import { InteractionGraph } from '../../src/analyse/actors/graph.js';
 import { betweenness, clustering, coreNumbers, eigenvector, hits, mulberry32, pagerank } from '../../src/analyse/actors/centrality.js';
 import { DEFAULT_ACTORS_CONFIG } from '../../src/analyse/actors/config.js';
@@ -37,6 +37,12 @@ function randomGraph(n: number, m: number, seed: number) {
   }
   return { g, directed, undirected };
 }
+
+// CommonJS modules: the default import is module.exports itself, which the typings call `.default`.
+const pagerankRef = pagerankImport as unknown as typeof pagerankImport.default;
+const hitsRef = hitsImport as unknown as typeof hitsImport.default;
+const eigenvectorRef = eigenvectorImport as unknown as typeof eigenvectorImport.default;
+const betweennessRef = betweennessImport as unknown as typeof betweennessImport.default;
 
 const iter = { tolerance: 1e-12, maxIterations: 1000 };
 

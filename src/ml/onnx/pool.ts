@@ -1,0 +1,117 @@
+/**
+ * A small pool of worker threads, each with its own single-threaded onnxruntime session. Batches
+ * of one call are spread over the workers and reassembled in order; this keeps the main thread
+ * (the HTTP server, the pipeline) free while models run.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { concatOutputs, type OutputMap } from './session.js';
+
+interface Job {
+  id: number;
+  input: Int32Array | Float32Array;
+  rows: number;
+  width: number;
+  resolve: (out: OutputMap) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Running from TypeScript sources (tsx): Node 20 workers do not inherit the parent's module hooks,
+ * so the worker registers tsx itself before importing the worker module.
+ */
+function tsWorker(file: URL, path: string): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: { path } });
+}
+
+type Reply = { id: number; outputs: Record<string, { data: ArrayBuffer; dims: number[] }> } | { id: number; error: string };
+
+export class InferencePool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<number, Job>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    size: number,
+  ) {
+    // The worker is a sibling module; under tsx that is a .ts file, in dist a .js file.
+    const self = fileURLToPath(import.meta.url);
+    const workerFile = new URL(`./pool-worker${extname(self)}`, import.meta.url);
+    for (let i = 0; i < Math.max(1, size); i++) {
+      const w = extname(self) === '.ts' ? tsWorker(workerFile, path) : new Worker(workerFile, { workerData: { path } });
+      w.on('message', (reply: Reply) => this.onReply(w, reply));
+      w.on('error', (err) => this.fail(err));
+      w.unref();
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  private onReply(w: Worker, reply: Reply): void {
+    const job = this.running.get(reply.id);
+    this.running.delete(reply.id);
+    this.idle.push(w);
+    if (job) {
+      if ('error' in reply) job.reject(new Error(reply.error));
+      else {
+        const out: OutputMap = {};
+        for (const [name, t] of Object.entries(reply.outputs)) out[name] = { data: new Float32Array(t.data), dims: t.dims };
+        job.resolve(out);
+      }
+    }
+    this.pump();
+  }
+
+  private fail(err: Error): void {
+    for (const job of [...this.running.values(), ...this.queue]) job.reject(err);
+    this.running.clear();
+    this.queue.length = 0;
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.running.set(job.id, job);
+      const copy = job.input.slice();
+      w.postMessage(
+        { id: job.id, input: copy.buffer, kind: copy instanceof Int32Array ? 'int32' : 'float32', rows: job.rows, width: job.width },
+        [copy.buffer as ArrayBuffer],
+      );
+    }
+    // Idle pools must not keep the process alive.
+    if (this.running.size === 0) for (const w of this.workers) w.unref();
+    else for (const w of this.workers) w.ref();
+  }
+
+  private submit(input: Int32Array | Float32Array, rows: number, width: number): Promise<OutputMap> {
+    if (this.closed) return Promise.reject(new Error('inference pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, input, rows, width, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Splits `input` into batches, runs them on the workers in parallel, concatenates in order. */
+  async run(input: Int32Array | Float32Array, width: number, batchSize = 256): Promise<OutputMap> {
+    const rows = input.length / width;
+    const parts: Array<Promise<OutputMap>> = [];
+    for (let i = 0; i < rows; i += batchSize) {
+      const n = Math.min(batchSize, rows - i);
+      parts.push(this.submit(input.subarray(i * width, (i + n) * width), n, width));
+    }
+    return concatOutputs(await Promise.all(parts), rows);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as iocsTask from './iocs.js';
+import * as actorsTask from './actors.js';
 
 /**
  * `threatminer eval <task>`: evaluation commands, one module per task (iocs, exploits, …), each
@@ -11,6 +12,7 @@ interface EvalTaskModule {
 
 const evalTasks: readonly EvalTaskModule[] = [
   iocsTask,
+  actorsTask,
 ];
 
 export function register(program: Command): void {

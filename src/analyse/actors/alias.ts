@@ -27,9 +27,12 @@ export const AliasOptions = z.object({
   maxTrigramPosting: z.number().int().positive().default(400),
   weights: z.object({
     contact: z.record(z.string(), z.number().min(0).lt(1)).default({}),
-    handle: z.number().min(0).lt(1).default(0.6),
+    /** Kept below the default threshold: a matching handle alone is a lead, not a link. */
+    handle: z.number().min(0).lt(1).default(0.45),
     stylometry: z.number().min(0).lt(1).default(0.6),
-  }).strict().default({ contact: {}, handle: 0.6, stylometry: 0.6 }),
+  }).strict().default({ contact: {}, handle: 0.45, stylometry: 0.6 }),
+  /** A contact value posted by more authors than this is discounted proportionally. */
+  maxContactOwners: z.number().int().min(2).default(5),
 }).strict();
 export type AliasOptions = z.infer<typeof AliasOptions>;
 
@@ -103,10 +106,11 @@ export function aliasCandidates(input: AliasInput, rawOptions: Partial<AliasOpti
     entry.owners.add(owner);
   }
   for (const { type, value, owners } of contactOwners.values()) {
-    if (owners.size < 2 || owners.size > 50) continue;
+    if (owners.size < 2 || owners.size > 10 * options.maxContactOwners) continue;
     const base = options.weights.contact[type] ?? CONTACT_STRENGTH[type] ?? WALLET_STRENGTH;
-    // A value posted by k authors is at best one person's: spread the evidence over the k−1 others.
-    const strength = base / Math.max(1, owners.size - 1);
+    // One person reuses a contact on a handful of forums; a value posted by many authors is a
+    // shared service, a scam list or a quote, so its evidence is spread over the owners.
+    const strength = base * Math.min(1, options.maxContactOwners / owners.size);
     const list = [...owners].map((id) => authors.get(id)).filter((a): a is ActorAuthor => a !== undefined);
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
@@ -194,9 +198,11 @@ export function aliasCandidates(input: AliasInput, rawOptions: Partial<AliasOpti
   const results: AliasCandidate[] = [];
   for (const { a, b, contacts } of pairs.values()) {
     const hs = handleSimilarity(a.handle, b.handle);
+    // Short handles collide by chance ("Zozo" on two forums): full weight from 6 folded characters.
+    const lengthFactor = Math.min(1, Math.min(hs.foldedA.length, hs.foldedB.length) / 6);
     const handleStrength = hs.generic || hs.similarity < options.minHandleSimilarity
       ? 0
-      : options.weights.handle * ((hs.similarity - options.minHandleSimilarity) / (1 - options.minHandleSimilarity || 1));
+      : options.weights.handle * lengthFactor * ((hs.similarity - options.minHandleSimilarity) / (1 - options.minHandleSimilarity || 1));
     let stylometry: AliasCandidate['evidence']['stylometry'] = null;
     const pa = profiles.get(a.id);
     const pb = profiles.get(b.id);

@@ -1,0 +1,550 @@
+import robotsParserModule from 'robots-parser';
+import { UserError } from '../../core/errors.js';
+import { contentHash, stableId } from '../../core/ids.js';
+import { ForumRecord } from '../../core/records.js';
+import type { Store } from '../../store/index.js';
+import { parseSiteConfig, type ResolvedSite, type SiteConfigInput } from './config.js';
+import { CookieJar } from './cookies.js';
+import { normaliseDate, type DateContext } from './dates.js';
+import {
+  detectEngine, extractBoard, extractIndex, extractProfile, extractThread, findLoginForm, needsLogin, parseHtml,
+  ProfileMismatchError, type Doc, type ThreadPage,
+} from './extract.js';
+import { Frontier, type FrontierRow, type NewLink } from './frontier.js';
+import { FetchError, HttpClient, type ErrorKind, type FetchResult } from './http.js';
+import { backoffMs, HostGate, sleep } from './politeness.js';
+import { BUILTIN_PROFILES } from './profiles/builtin.js';
+import type { EngineProfile } from './profiles/types.js';
+import { checkScope, defaultInclude, normaliseUrl, type ScopeRules } from './scope.js';
+
+export interface CrawlProgress {
+  readonly pages: number;
+  readonly notModified: number;
+  readonly posts: number;
+  readonly queued: number;
+  readonly errors: number;
+  readonly lastUrl: string;
+}
+
+export interface CrawlSummary {
+  readonly site: string;
+  readonly profile: string;
+  mode: 'fresh' | 'resume' | 'incremental';
+  /** Pages fetched with a full response. */
+  pages: number;
+  /** Conditional requests answered 304 (unchanged since the last crawl). */
+  notModified: number;
+  /** Posts parsed and handed to the store. */
+  posts: number;
+  postsInserted: number;
+  postsUpdated: number;
+  postsUnchanged: number;
+  newAuthors: number;
+  profiles: number;
+  logins: number;
+  bytes: number;
+  errors: Partial<Record<ErrorKind, number>>;
+  durationMs: number;
+  stoppedBy: 'complete' | 'max-pages' | 'max-duration' | 'signal';
+  frontier: { pending: number; done: number; failed: number; rejected: number };
+}
+
+export interface CrawlOptions {
+  readonly onProgress?: ((p: CrawlProgress) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Hooks for tests and benchmarks: called after each page is fully stored. */
+  readonly onPageStored?: ((url: string) => void) | undefined;
+}
+
+/**
+ * Crawls one site into the store: resumes or continues (incrementally) what the frontier holds,
+ * politely, and returns a summary. Errors on individual pages are counted by kind and never stop
+ * the crawl; a profile that no longer matches the site does (it would only produce noise).
+ */
+export async function crawlSite(site: ResolvedSite | SiteConfigInput, store: Store, options: CrawlOptions = {}): Promise<CrawlSummary> {
+  const resolved: ResolvedSite = 'config' in site && 'baseDir' in site ? site : parseSiteConfig(site, 'site config');
+  const crawler = new Crawler(resolved, store, options);
+  return crawler.run();
+}
+
+const PROFILE_LIST = Object.values(BUILTIN_PROFILES);
+
+// The store's id rules (STORE-CONTRACT): site = stableId('s', site), author = stableId('a', site, lower(handle)).
+const siteIdOf = (site: string): string => stableId('s', site);
+const authorIdOf = (site: string, handle: string): string => stableId('a', site, handle.toLowerCase());
+
+interface Robots {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+}
+// robots-parser is CommonJS (`module.exports = fn`); its typings do not survive NodeNext.
+const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => Robots;
+
+class Crawler {
+  private readonly config;
+  private readonly client: HttpClient;
+  private readonly gate: HostGate;
+  private readonly jar: CookieJar;
+  private readonly frontier: Frontier;
+  private readonly siteId: string;
+  private readonly scope: ScopeRules;
+  private readonly started = Date.now();
+  private profile: EngineProfile | undefined;
+  private robots: Robots | undefined;
+  private readonly queue: FrontierRow[] = [];
+  private readonly inFlight = new Set<string>();
+  private readonly delayed = new Set<string>();
+  private readonly seenLinks = new Set<string>();
+  private readonly chainSeen = new Map<string, Set<string>>();
+  private readonly chainLength = new Map<string, number>();
+  private loginPromise: Promise<void> | undefined;
+  private consecutiveLoginFailures = 0;
+  private mismatches = 0;
+  private mismatchError: ProfileMismatchError | undefined;
+  private successes = 0;
+  private stop: CrawlSummary['stoppedBy'] | undefined;
+  private refilling: Promise<void> | undefined;
+  private readonly summary: CrawlSummary;
+
+  constructor(
+    private readonly site: ResolvedSite,
+    private readonly store: Store,
+    private readonly options: CrawlOptions,
+  ) {
+    this.config = site.config;
+    const c = this.config;
+    this.siteId = siteIdOf(c.name);
+    this.profile = site.profile;
+    this.scope = {
+      include: c.scope.include ?? [defaultInclude(c.url)],
+      exclude: c.scope.exclude,
+      stripParams: c.scope.stripParams,
+      maxUrlLength: c.limits.maxUrlLength,
+    };
+    this.client = new HttpClient({
+      proxy: c.network.proxy,
+      allowPrivateAddresses: c.network.allowPrivateAddresses,
+      userAgent: c.userAgent,
+      maxBodyBytes: c.limits.maxPageBytes,
+      maxDecompressedBytes: c.limits.maxDecompressedBytes,
+      timeoutMs: c.limits.requestTimeoutMs,
+      maxRedirects: c.limits.maxRedirects,
+      connections: c.politeness.concurrency,
+      allowRedirect: (url) => {
+        const n = normaliseUrl(url, this.scope.stripParams);
+        return n !== undefined && checkScope(n, this.scope) === 'ok';
+      },
+    });
+    this.gate = new HostGate(c.politeness.concurrency, c.politeness.delayMs, c.politeness.jitterMs);
+    this.jar = c.auth !== undefined && 'cookieJar' in c.auth ? CookieJar.fromFile(new URL(c.auth.cookieJar, `file://${site.baseDir}/`).pathname) : new CookieJar();
+    this.frontier = new Frontier(store.db as unknown as import('kysely').Kysely<unknown>, this.siteId);
+    this.summary = {
+      site: c.name,
+      profile: this.profile?.version ?? 'auto',
+      mode: 'fresh',
+      pages: 0,
+      notModified: 0,
+      posts: 0,
+      postsInserted: 0,
+      postsUpdated: 0,
+      postsUnchanged: 0,
+      newAuthors: 0,
+      profiles: 0,
+      logins: 0,
+      bytes: 0,
+      errors: {},
+      durationMs: 0,
+      stoppedBy: 'complete',
+      frontier: { pending: 0, done: 0, failed: 0, rejected: 0 },
+    };
+  }
+
+  private get dateContext(): DateContext {
+    return { now: new Date(), timezone: this.config.timezone, dateOrder: this.config.dateOrder ?? (this.config.language === undefined || this.config.language === 'en' ? 'mdy' : 'dmy') };
+  }
+
+  async run(): Promise<CrawlSummary> {
+    const start = normaliseUrl(this.config.url, this.scope.stripParams);
+    if (start === undefined) throw new UserError(`site ${this.config.name}: invalid start URL ${this.config.url}`);
+    const authorsBefore = await this.countAuthors();
+    try {
+      if (this.config.politeness.respectRobots) await this.loadRobots(start);
+      if (this.profile === undefined) await this.detect(start);
+      this.summary.mode = await this.frontier.begin(start);
+      (this.summary as { profile: string }).profile = this.profile!.version;
+      if (this.config.auth !== undefined && 'username' in this.config.auth) await this.login();
+      const workers = Array.from({ length: this.config.politeness.concurrency }, () => this.worker());
+      await Promise.all(workers);
+      if (this.mismatchError !== undefined) throw this.mismatchError;
+    } finally {
+      await this.client.close();
+    }
+    this.summary.newAuthors = (await this.countAuthors()) - authorsBefore;
+    this.summary.frontier = await this.frontier.counts();
+    this.summary.durationMs = Date.now() - this.started;
+    this.summary.stoppedBy = this.stop ?? 'complete';
+    return this.summary;
+  }
+
+  private async countAuthors(): Promise<number> {
+    const row = await this.store.db.selectFrom('authors').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', this.siteId).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  private error(kind: ErrorKind): void {
+    this.summary.errors[kind] = (this.summary.errors[kind] ?? 0) + 1;
+  }
+
+  private async loadRobots(start: string): Promise<void> {
+    const robotsUrl = new URL('/robots.txt', start).href;
+    try {
+      const release = await this.gate.acquire();
+      try {
+        const res = await this.client.fetch(robotsUrl, { jar: this.jar });
+        // A missing robots.txt (4xx) allows everything, by the robots exclusion standard.
+        this.robots = robotsParser(robotsUrl, res.status === 200 ? res.body : '');
+      } finally {
+        release();
+      }
+    } catch {
+      this.robots = robotsParser(robotsUrl, '');
+    }
+  }
+
+  private async detect(start: string): Promise<void> {
+    const release = await this.gate.acquire();
+    let res: FetchResult;
+    try {
+      res = await this.client.fetch(start, { jar: this.jar });
+    } catch (err) {
+      throw new UserError(`site ${this.config.name}: cannot fetch the start page ${start} to detect the engine: ${(err as Error).message}`, { cause: err });
+    } finally {
+      release();
+    }
+    const $ = parseHtml(res.body);
+    const found = detectEngine($, res.body, PROFILE_LIST);
+    if (found === undefined) {
+      throw new UserError(`site ${this.config.name}: could not detect the forum engine at ${start} (known: ${Object.keys(BUILTIN_PROFILES).join(', ')}); set "engine:" or give a custom "profile:" in the site config`);
+    }
+    this.profile = found;
+  }
+
+  private async login(): Promise<void> {
+    this.loginPromise ??= this.doLogin().finally(() => {
+      this.loginPromise = undefined;
+    });
+    return this.loginPromise;
+  }
+
+  private async doLogin(): Promise<void> {
+    const auth = this.config.auth;
+    if (auth === undefined || !('username' in auth)) return;
+    const profile = this.profile!;
+    const loginUrl = new URL(profile.login.page, this.config.url).href;
+    const release = await this.gate.acquire();
+    try {
+      const page = await this.client.fetch(loginUrl, { jar: this.jar });
+      const form = findLoginForm(parseHtml(page.body), profile, page.url);
+      if (form === undefined) throw new FetchError('login-failed', `no login form (selector "${profile.login.form}") at ${loginUrl}`, false);
+      const fields = form.fields.filter(([name]) => name !== profile.login.username && name !== profile.login.password);
+      fields.push([profile.login.username, auth.username], [profile.login.password, auth.password]);
+      const result = await this.client.fetch(form.action, { method: 'POST', form: fields, jar: this.jar, referer: loginUrl });
+      const $ = parseHtml(result.body);
+      if (result.status >= 400 || $(profile.login.form).find(`input[name="${profile.login.password}"]`).length > 0) {
+        throw new FetchError('login-failed', `login as ${auth.username} at ${form.action} was refused (HTTP ${result.status})`, false);
+      }
+      this.summary.logins++;
+      this.consecutiveLoginFailures = 0;
+    } catch (err) {
+      this.consecutiveLoginFailures++;
+      this.error('login-failed');
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private shouldStop(): boolean {
+    if (this.stop !== undefined) return true;
+    if (this.options.signal?.aborted) this.stop = 'signal';
+    else if (this.summary.pages + this.summary.notModified >= this.config.limits.maxPages) this.stop = 'max-pages';
+    else if (this.config.limits.maxDurationSec > 0 && Date.now() - this.started > this.config.limits.maxDurationSec * 1000) this.stop = 'max-duration';
+    return this.stop !== undefined;
+  }
+
+  private async next(): Promise<FrontierRow | undefined> {
+    for (;;) {
+      if (this.shouldStop()) return undefined;
+      const row = this.queue.shift();
+      if (row !== undefined) return row;
+      if (this.refilling === undefined) {
+        this.refilling = (async () => {
+          const exclude = new Set([...this.inFlight, ...this.delayed]);
+          const rows = await this.frontier.claim(64, exclude);
+          this.queue.push(...rows);
+        })().finally(() => {
+          this.refilling = undefined;
+        });
+      }
+      await this.refilling;
+      if (this.queue.length > 0) continue;
+      // Nothing pending in the store: done, unless other workers may still discover pages or
+      // a retry is waiting out its backoff.
+      if (this.inFlight.size === 0 && this.delayed.size === 0) return undefined;
+      await sleep(20);
+    }
+  }
+
+  private async worker(): Promise<void> {
+    for (;;) {
+      const row = await this.next();
+      if (row === undefined) return;
+      this.inFlight.add(row.url);
+      try {
+        await this.process(row);
+      } finally {
+        this.inFlight.delete(row.url);
+      }
+    }
+  }
+
+  private async process(row: FrontierRow): Promise<void> {
+    const profile = this.profile!;
+    if (this.robots !== undefined && this.robots.isAllowed(row.url, this.config.userAgent) === false) {
+      this.error('robots-disallowed');
+      await this.frontier.fail(row.url, 'rejected', row.attempts, 'disallowed by robots.txt');
+      return;
+    }
+    const release = await this.gate.acquire();
+    let res: FetchResult;
+    try {
+      res = await this.client.fetch(row.url, { jar: this.jar, etag: row.etag ?? undefined, lastModified: row.lastModified ?? undefined });
+    } catch (err) {
+      release();
+      return this.failed(row, err);
+    }
+    release();
+    this.summary.bytes += res.bytes;
+    if (res.notModified) {
+      this.summary.notModified++;
+      await this.frontier.complete(row.url, { status: 304 }, []);
+      this.progress(row.url);
+      return;
+    }
+    let $: Doc;
+    try {
+      $ = parseHtml(res.body);
+    } catch (err) {
+      return this.failed(row, new FetchError('network', `${row.url}: unparseable HTML: ${(err as Error).message}`, false));
+    }
+    if ((row.kind === 'board' || row.kind === 'thread') && needsLogin($, res.status, profile)) {
+      const auth = this.config.auth;
+      if (auth !== undefined && 'username' in auth && this.consecutiveLoginFailures < 3) {
+        // The session expired (or was never there): log in again and retry this page.
+        try {
+          await this.login();
+        } catch {
+          /* counted in doLogin; the retry below fails again and is recorded */
+        }
+        return this.failed(row, new FetchError('login-required', `${row.url}: needs a login`, this.consecutiveLoginFailures < 3));
+      }
+      this.error('login-required');
+      await this.frontier.fail(row.url, 'rejected', row.attempts, 'login required and no credentials configured', res.status);
+      return;
+    }
+    if (res.status >= 400) return this.failed(row, new FetchError('http-4xx', `${row.url}: HTTP ${res.status}`, res.status === 408, res.status));
+    this.summary.pages++;
+    try {
+      const links = await this.handle(row, $, res);
+      await this.frontier.complete(row.url, { status: res.status, etag: res.etag, lastModified: res.lastModified, contentHash: contentHash(res.body) }, links);
+      this.successes++;
+      this.options.onPageStored?.(row.url);
+    } catch (err) {
+      if (err instanceof ProfileMismatchError) {
+        this.mismatches++;
+        this.error('profile-mismatch');
+        await this.frontier.fail(row.url, 'failed', row.attempts + 1, err.message, res.status);
+        // One odd page is noise; a redesign breaks most pages. Stop then, naming the selector.
+        if (this.mismatches >= 3 && this.mismatches > this.successes) {
+          this.mismatchError ??= err;
+          this.stop = 'signal';
+        }
+        return;
+      }
+      throw err;
+    }
+    this.progress(row.url);
+  }
+
+  private progress(url: string): void {
+    this.options.onProgress?.({
+      pages: this.summary.pages,
+      notModified: this.summary.notModified,
+      posts: this.summary.posts,
+      queued: this.queue.length,
+      errors: Object.values(this.summary.errors).reduce((a, b) => a + (b ?? 0), 0),
+      lastUrl: url,
+    });
+  }
+
+  private async failed(row: FrontierRow, err: unknown): Promise<void> {
+    const e = err instanceof FetchError ? err : new FetchError('network', (err as Error)?.message ?? String(err), true);
+    const attempts = row.attempts + 1;
+    this.error(e.kind);
+    if (e.retryAfterMs !== undefined) this.gate.pause(Math.min(e.retryAfterMs, this.config.politeness.backoffMaxMs));
+    if (!e.retryable || attempts > this.config.politeness.maxRetries) {
+      await this.frontier.fail(row.url, e.retryable ? 'failed' : 'rejected', attempts, `${e.kind}: ${e.message}`, e.status);
+      return;
+    }
+    await this.frontier.fail(row.url, 'pending', attempts, `${e.kind}: ${e.message}`, e.status);
+    const wait = e.retryAfterMs ?? backoffMs(attempts, this.config.politeness.backoffBaseMs, this.config.politeness.backoffMaxMs);
+    this.delayed.add(row.url);
+    setTimeout(() => {
+      this.delayed.delete(row.url);
+      this.queue.push({ ...row, attempts });
+    }, Math.min(wait, this.config.politeness.backoffMaxMs)).unref?.();
+  }
+
+  /** Turns links found on a page into frontier rows, applying scope, depth and trap rules. */
+  private link(raw: string, kind: NewLink['kind'], depth: number, extra: Partial<NewLink> = {}): NewLink | undefined {
+    const url = normaliseUrl(raw, this.scope.stripParams);
+    if (url === undefined) return undefined;
+    const verdict = checkScope(url, this.scope);
+    if (verdict !== 'ok') {
+      if (verdict === 'trap') this.error('trap');
+      return undefined;
+    }
+    if (depth > this.config.limits.maxDepth) return undefined;
+    return { url, kind, depth, ...extra };
+  }
+
+  /** Follow a "next page" link unless the chain is a trap (too long, or repeating content). */
+  private nextInChain(row: FrontierRow, next: string | undefined, fingerprint: string, empty: boolean): NewLink | undefined {
+    if (next === undefined) return undefined;
+    const group = row.groupKey ?? row.url;
+    if (empty) {
+      this.error('trap');
+      return undefined;
+    }
+    const seen = this.chainSeen.get(group) ?? new Set<string>();
+    this.chainSeen.set(group, seen);
+    if (seen.has(fingerprint)) {
+      this.error('trap');
+      return undefined;
+    }
+    seen.add(fingerprint);
+    const length = (this.chainLength.get(group) ?? 1) + 1;
+    this.chainLength.set(group, length);
+    if (length > this.config.limits.maxPagesPerChain) {
+      this.error('trap');
+      return undefined;
+    }
+    return this.link(next, row.kind, row.depth, { groupKey: group, board: row.board ?? undefined });
+  }
+
+  private async handle(row: FrontierRow, $: Doc, res: FetchResult): Promise<NewLink[]> {
+    const profile = this.profile!;
+    const out: NewLink[] = [];
+    const push = (l: NewLink | undefined): void => {
+      if (l !== undefined) out.push(l);
+    };
+    const boardsWanted = this.config.scope.boards?.map((b) => b.toLowerCase());
+    switch (row.kind) {
+      case 'index': {
+        for (const b of extractIndex($, profile, res.url)) {
+          if (boardsWanted !== undefined && !boardsWanted.includes(b.text.toLowerCase())) continue;
+          push(this.link(b.url, 'board', row.depth + 1, { board: b.text }));
+        }
+        return out;
+      }
+      case 'board': {
+        const page = extractBoard($, profile, res.url);
+        for (const t of page.threads) {
+          const l = this.link(t.url, 'thread', row.depth + 1, { board: row.board ?? undefined, hint: t.hint });
+          if (l !== undefined) out.push({ ...l, groupKey: l.url });
+        }
+        for (const b of page.subBoards) push(this.link(b.url, 'board', row.depth + 1, { board: b.text }));
+        const fingerprint = contentHash(...page.threads.map((t) => t.url));
+        push(this.nextInChain(row, page.next, fingerprint, page.threads.length === 0 && page.subBoards.length === 0));
+        return out;
+      }
+      case 'thread': {
+        let page: ThreadPage;
+        try {
+          page = extractThread($, profile, res.url);
+        } catch (err) {
+          // Past the last page of a thread (infinite pagination) is an empty page, not a redesign.
+          if (err instanceof ProfileMismatchError && err.field === 'thread.post' && row.groupKey !== null && row.groupKey !== row.url) {
+            this.error('trap');
+            return out;
+          }
+          throw err;
+        }
+        await this.store_(row, page, res.url);
+        for (const p of page.posts) {
+          if (!this.config.profiles || p.authorUrl === undefined || this.seenLinks.has(p.authorUrl)) continue;
+          this.seenLinks.add(p.authorUrl);
+          push(this.link(p.authorUrl, 'profile', row.depth + 1));
+        }
+        push(this.nextInChain(row, page.next, contentHash(...page.posts.map((p) => p.postId)), page.posts.length === 0));
+        return out;
+      }
+      case 'profile': {
+        const p = extractProfile($, profile, res.url);
+        const joined = p.joinedRaw === undefined ? undefined : normaliseDate(p.joinedRaw, this.dateContext);
+        const set: { reputation?: number; post_count?: number; joined_at?: string; profile_url: string } = { profile_url: res.url };
+        if (p.reputation !== undefined) set.reputation = p.reputation;
+        if (p.postCount !== undefined) set.post_count = p.postCount;
+        if (joined !== undefined) set.joined_at = joined;
+        await this.store.db.updateTable('authors').set(set).where('id', '=', authorIdOf(this.config.name, p.handle)).execute();
+        this.summary.profiles++;
+        return out;
+      }
+    }
+  }
+
+  private async store_(row: FrontierRow, page: ThreadPage, url: string): Promise<void> {
+    const c = this.config;
+    const ctx = this.dateContext;
+    const network = new URL(c.url).hostname.endsWith('.onion') ? 'onion' : 'clear';
+    const threadUrl = row.groupKey ?? url;
+    const records: ForumRecord[] = [];
+    for (const p of page.posts) {
+      const posted = normaliseDate(p.dateRaw, ctx);
+      const candidate = {
+        site: c.name,
+        site_url: c.url,
+        site_engine: this.profile!.name,
+        ...(c.language !== undefined ? { site_language: c.language } : {}),
+        site_network: network,
+        site_kind: c.kind,
+        ...(page.board ?? row.board ? { board: (page.board ?? row.board)! } : {}),
+        ...(page.boardParent !== undefined ? { board_parent: page.boardParent } : {}),
+        thread_id: page.threadId,
+        thread_title: page.title,
+        thread_url: threadUrl,
+        post_id: p.postId,
+        author: p.author,
+        ...(p.authorUrl !== undefined ? { author_profile_url: p.authorUrl } : {}),
+        ...(p.authorPostCount !== undefined ? { author_post_count: p.authorPostCount } : {}),
+        ...(posted !== undefined ? { posted_at: posted } : {}),
+        posted_at_raw: p.dateRaw,
+        body_text: p.bodyText,
+        body_html: p.bodyHtml,
+        quotes: p.quotes,
+        // None of the supported engines marks a reply target except by quoting: the first quote is it.
+        ...(p.quotes[0] !== undefined ? { reply_to: p.quotes[0] } : {}),
+        code_blocks: p.code,
+        url: `${url}#${p.postId}`,
+      };
+      const parsed = ForumRecord.safeParse(candidate);
+      if (parsed.success) records.push(parsed.data);
+      else this.error('invalid-record');
+    }
+    if (records.length === 0) return;
+    const result = await this.store.ingest(records);
+    this.summary.posts += records.length;
+    this.summary.postsInserted += result.inserted;
+    this.summary.postsUpdated += result.updated;
+    this.summary.postsUnchanged += result.unchanged;
+  }
+}

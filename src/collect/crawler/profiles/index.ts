@@ -1,0 +1,2 @@
+export { BUILTIN_PROFILES } from './builtin.js';
+export { EngineProfile, Field, type EngineProfileInput } from './types.js';

@@ -12,6 +12,8 @@ export const DEFAULT_SQLITE_PATH = '.threatminer/threatminer.db';
 
 export interface StoreConnection {
   readonly db: Kysely<Database>;
+  /** The SQLite handle behind `db`, for the bulk-ingest fast path. */
+  readonly sqlite?: BetterSqlite3.Database;
   readonly schema?: string | undefined;
   readonly dialect: DialectName;
   /** Where the data lives, with any password removed, for messages. */
@@ -63,7 +65,7 @@ function connectSqlite(path: string): StoreConnection {
     throw new UserError(`cannot open SQLite database ${location}: ${errorMessage(err)}`, { cause: err });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location };
+  return { db, dialect: 'sqlite', location, sqlite: database };
 }
 
 async function connectPostgres(url: string, schema: string | undefined): Promise<StoreConnection> {

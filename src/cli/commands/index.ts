@@ -8,6 +8,7 @@ import * as searchCommand from './search.js';
 import * as serveCommand from './serve.js';
 import * as statsCommand from './stats.js';
 import * as extractCommand from './extract.js';
+import * as crawl from './crawl.js';
 import * as simulate from './simulate.js';
 
 /**
@@ -28,6 +29,7 @@ const commandModules: readonly CommandModule[] = [
   keysCommand,
   evalGroup,
   extractCommand,
+  crawl,
   simulate,
 ];
 

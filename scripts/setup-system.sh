@@ -2,9 +2,9 @@
 # Installs the Debian packages threatminer needs, only those missing. Idempotent; safe to re-run.
 #   libtorch-dev, libopenblas0-pthread: training (the native addon links libtorch; OpenBLAS is ~4x
 #   faster than the reference BLAS on RNNs).
+#   chromium: the dashboard's end-to-end tests drive it headless (test/e2e).
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-pthread)
-[ "${THREATMINER_WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)
+packages=(libtorch-dev libopenblas0-pthread chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as actorsCommand from './actors.js';
 import * as analyzeCommand from './analyze.js';
+import * as demoCommand from './demo.js';
 import * as evalGroup from './eval/index.js';
 import * as importCommand from './import.js';
 import * as keysCommand from './keys.js';
@@ -27,6 +28,7 @@ const commandModules: readonly CommandModule[] = [
   statsCommand,
   serveCommand,
   keysCommand,
+  demoCommand,
   evalGroup,
   extractCommand,
   crawl,

@@ -197,28 +197,20 @@ class Crawler {
   private async loadRobots(start: string): Promise<void> {
     const robotsUrl = new URL('/robots.txt', start).href;
     try {
-      const release = await this.gate.acquire();
-      try {
-        const res = await this.client.fetch(robotsUrl, { jar: this.jar });
-        // A missing robots.txt (4xx) allows everything, by the robots exclusion standard.
-        this.robots = robotsParser(robotsUrl, res.status === 200 ? res.body : '');
-      } finally {
-        release();
-      }
+      const res = await this.fetchRetrying(robotsUrl, {});
+      // A missing robots.txt (4xx) allows everything, by the robots exclusion standard.
+      this.robots = robotsParser(robotsUrl, res.status === 200 ? res.body : '');
     } catch {
       this.robots = robotsParser(robotsUrl, '');
     }
   }
 
   private async detect(start: string): Promise<void> {
-    const release = await this.gate.acquire();
     let res: FetchResult;
     try {
-      res = await this.client.fetch(start, { jar: this.jar });
+      res = await this.fetchRetrying(start, {});
     } catch (err) {
       throw new UserError(`site ${this.config.name}: cannot fetch the start page ${start} to detect the engine: ${(err as Error).message}`, { cause: err });
-    } finally {
-      release();
     }
     const $ = parseHtml(res.body);
     const found = detectEngine($, res.body, PROFILE_LIST);
@@ -240,14 +232,13 @@ class Crawler {
     if (auth === undefined || !('username' in auth)) return;
     const profile = this.profile!;
     const loginUrl = new URL(profile.login.page, this.config.url).href;
-    const release = await this.gate.acquire();
     try {
-      const page = await this.client.fetch(loginUrl, { jar: this.jar });
+      const page = await this.fetchRetrying(loginUrl, {});
       const form = findLoginForm(parseHtml(page.body), profile, page.url);
       if (form === undefined) throw new FetchError('login-failed', `no login form (selector "${profile.login.form}") at ${loginUrl}`, false);
       const fields = form.fields.filter(([name]) => name !== profile.login.username && name !== profile.login.password);
       fields.push([profile.login.username, auth.username], [profile.login.password, auth.password]);
-      const result = await this.client.fetch(form.action, { method: 'POST', form: fields, jar: this.jar, referer: loginUrl });
+      const result = await this.fetchRetrying(form.action, { method: 'POST', form: fields, referer: loginUrl });
       const $ = parseHtml(result.body);
       if (result.status >= 400 || $(profile.login.form).find(`input[name="${profile.login.password}"]`).length > 0) {
         throw new FetchError('login-failed', `login as ${auth.username} at ${form.action} was refused (HTTP ${result.status})`, false);
@@ -258,8 +249,23 @@ class Crawler {
       this.consecutiveLoginFailures++;
       this.error('login-failed');
       throw err;
-    } finally {
-      release();
+    }
+  }
+
+  /** For the requests around the crawl (robots, detection, login): polite, with retries. */
+  private async fetchRetrying(url: string, opts: Omit<import('./http.js').FetchOptions, 'jar'>): Promise<FetchResult> {
+    for (let attempt = 1; ; attempt++) {
+      const release = await this.gate.acquire();
+      try {
+        return await this.client.fetch(url, { ...opts, jar: this.jar });
+      } catch (err) {
+        if (!(err instanceof FetchError) || !err.retryable || attempt > this.config.politeness.maxRetries) throw err;
+        this.error(err.kind);
+        if (err.retryAfterMs !== undefined) this.gate.pause(Math.min(err.retryAfterMs, this.config.politeness.backoffMaxMs));
+        await sleep(err.retryAfterMs ?? backoffMs(attempt, this.config.politeness.backoffBaseMs, this.config.politeness.backoffMaxMs));
+      } finally {
+        release();
+      }
     }
   }
 

@@ -35,15 +35,16 @@ export const DEFAULT_HOSTILE: HostileOptions = {
   bombBytes: 256 * 1024 * 1024,
 };
 
-/** Trap endpoints (relative to a forum's base) linked from the index for the given modes. */
-export function trapPaths(modes: ReadonlySet<HostileMode>): string[] {
-  const out: string[] = [];
-  if (modes.has('slow')) out.push('/_trap/slow');
-  if (modes.has('huge')) out.push('/_trap/huge');
-  if (modes.has('bomb')) out.push('/_trap/bomb');
-  if (modes.has('redirect-loop')) out.push('/_trap/loop/a');
-  return out;
-}
+/** Trap boards (listed on each forum's index like real boards) for the given modes, by board id. */
+export const TRAP_BOARDS: readonly { readonly id: number; readonly mode: HostileMode; readonly slug: string }[] = [
+  { id: 901, mode: 'slow', slug: 'trap-slow' },
+  { id: 902, mode: 'huge', slug: 'trap-huge' },
+  { id: 903, mode: 'bomb', slug: 'trap-bomb' },
+  { id: 904, mode: 'redirect-loop', slug: 'trap-loop' },
+];
+
+/** A staff board every forum lists and robots.txt disallows. */
+export const STAFF_BOARD = { id: 905, slug: 'staff' } as const;
 
 export function parseHostileList(value: string): HostileMode[] {
   if (value.trim() === '' ) return [];

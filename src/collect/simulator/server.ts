@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_HOSTILE, trapPaths, type HostileMode, type HostileOptions } from './hostile.js';
-import type { Community, SimForum } from './model.js';
+import { DEFAULT_HOSTILE, STAFF_BOARD, TRAP_BOARDS, type HostileMode, type HostileOptions } from './hostile.js';
+import type { Community, SimBoard, SimForum } from './model.js';
 import { renderers } from './render/index.js';
 import type { RenderContext } from './render/common.js';
 import type { Route } from './render/types.js';
@@ -46,10 +46,14 @@ interface Session {
   requests: number;
 }
 
+/** Disallows each engine's URL of the staff board (id 905) and the search pages. */
 const ROBOTS = `User-agent: *
 Disallow: /*/search.php
 Disallow: /*/search/
-Crawl-delay: 0
+Disallow: /*/forums/staff.905/
+Disallow: /*fid=905
+Disallow: /*f=905
+Disallow: /*/c/staff/905
 `;
 
 export async function startServer(options: ServerOptions): Promise<SimServer> {
@@ -123,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
     if (path.startsWith('/_trap/')) return trap(req, res, path, base, record);
 
     const renderer = renderers[forum.spec.engine];
+    const extraBoards: SimBoard[] = [staffBoard(forum), ...TRAP_BOARDS.filter((t) => options.hostile.has(t.mode)).map((t) => extraBoard(forum, t.id, t.slug))];
     const ctx: RenderContext = {
       community: options.community,
       forum,
@@ -132,7 +137,7 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
       csrf: csrf.get(slug) ?? '',
       malformed: options.hostile.has('malformed'),
       infinitePagination: options.hostile.has('infinite-pagination'),
-      trapLinks: trapPaths(options.hostile).map((p) => `${base}${p}`),
+      extraBoards,
     };
     if (path === '/search.php' || path.startsWith('/search/')) {
       record(200, loggedIn);
@@ -165,6 +170,17 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
       }
       record(200, loggedIn);
       return send(req, res, 200, renderer.login(ctx));
+    }
+    if (route.kind === 'board') {
+      const trapBoard = TRAP_BOARDS.find((t) => t.id === route.boardId && options.hostile.has(t.mode));
+      if (trapBoard !== undefined) {
+        const path = { slow: '/_trap/slow', huge: '/_trap/huge', bomb: '/_trap/bomb', 'redirect-loop': '/_trap/loop/a' }[trapBoard.mode as 'slow'];
+        return trap(req, res, path, base, record);
+      }
+      if (route.boardId === STAFF_BOARD.id) {
+        record(200, loggedIn);
+        return send(req, res, 200, renderer.board(ctx, staffBoard(forum), 1));
+      }
     }
     const page = resolve(forum, route);
     if (page === undefined) {
@@ -237,7 +253,17 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
       const chunk = Buffer.alloc(64 * 1024, '<p>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</p>\n');
       let sent = 0;
       while (sent < hostile.hugeBytes && !res.destroyed) {
-        if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()).once('close', () => r()));
+        if (!res.write(chunk)) {
+          await new Promise<void>((r) => {
+            const done = (): void => {
+              res.off('drain', done);
+              res.off('close', done);
+              r();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
         sent += chunk.length;
       }
       return void res.end();
@@ -295,6 +321,14 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
         server.close(() => r());
       }),
   };
+}
+
+function extraBoard(forum: SimForum, id: number, slug: string): SimBoard {
+  return { id, name: slug, slug, parentName: forum.spec.language === 'ru' ? 'Разное' : forum.spec.language === 'zh' ? '其他' : 'Misc', topics: [], loginRequired: false, threads: [] };
+}
+
+function staffBoard(forum: SimForum): SimBoard {
+  return extraBoard(forum, STAFF_BOARD.id, STAFF_BOARD.slug);
 }
 
 function pages(items: number, kind: 'board' | 'thread', forum: SimForum): number {

@@ -1,5 +1,5 @@
 import type { Language } from '../content.js';
-import type { Community, SimAuthor, SimForum, SimPost, SimThread } from '../model.js';
+import type { Community, SimAuthor, SimBoard, SimForum, SimPost, SimThread } from '../model.js';
 
 /** Everything a renderer needs besides the model object it renders. */
 export interface RenderContext {
@@ -14,8 +14,9 @@ export interface RenderContext {
   readonly malformed: boolean;
   /** Hostile mode: listings always offer one more page. */
   readonly infinitePagination: boolean;
-  /** Hostile mode: extra links to trap endpoints on the index. */
-  readonly trapLinks: readonly string[];
+  /** Boards listed on the index that are not part of the community: trap boards of the hostile
+   * modes and a robots.txt-disallowed staff board. */
+  readonly extraBoards: readonly SimBoard[];
 }
 
 export function esc(s: string): string {
@@ -121,7 +122,7 @@ export function malformedNoise(i: number): string {
     '</td></tr></table>',
     '<p><b>unclosed <i>tags',
     '<script>document.write("<div>")</script>',
-    '<!-- unterminated comment --',
+    '<!-- comment -- with -- dashes -->',
     '\u0000\uFFFD<br/><br>',
     '<img src=x onerror=alert(1)>',
   ];

@@ -65,11 +65,10 @@ export const discourse: EngineRenderer = {
     return undefined;
   },
   index(ctx) {
-    const rows = ctx.forum.boards
+    const rows = [...ctx.forum.boards, ...ctx.extraBoards]
       .map((b) => `<tr><td class="category" style="border-color: #0088CC"><div><h3><a href="${boardUrl(ctx, b, 1)}"><span itemprop="name">${esc(b.name)}</span></a></h3><div class="category-parent" data-parent="${esc(b.parentName)}">${esc(b.parentName)}</div></div></td><td class="topics"><div title="${b.threads.length} topics">${b.threads.length}</div></td></tr>`)
       .join('\n');
-    const traps = ctx.trapLinks.map((t) => `<a href="${t}">${esc(t)}</a>`).join(' ');
-    return layout(ctx, 'Categories', `<div class="category-list"><table class="category-list"><thead><tr><th class="category">Category</th><th class="topics">Topics</th></tr></thead><tbody>${rows}</tbody></table></div>${traps}`);
+    return layout(ctx, 'Categories', `<div class="category-list"><table class="category-list"><thead><tr><th class="category">Category</th><th class="topics">Topics</th></tr></thead><tbody>${rows}</tbody></table></div>`);
   },
   board(ctx, board, page) {
     const per = threadsPerPage('discourse');

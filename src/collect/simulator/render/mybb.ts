@@ -64,7 +64,7 @@ export const mybb: EngineRenderer = {
     if (path === '/' || path === '/index.php') return { kind: 'index' };
     if (path === '/forumdisplay.php') {
       const fid = Number(q.get('fid'));
-      return fid >= 100 ? { kind: 'index' } : { kind: 'board', boardId: fid, page: Number(q.get('page') ?? 1) };
+      return fid >= 100 && fid < 900 ? { kind: 'index' } : { kind: 'board', boardId: fid, page: Number(q.get('page') ?? 1) };
     }
     if (path === '/showthread.php') return { kind: 'thread', threadId: Number(q.get('tid')), page: Number(q.get('page') ?? 1) };
     if (path === '/member.php') {
@@ -76,7 +76,7 @@ export const mybb: EngineRenderer = {
   },
   index(ctx) {
     const groups = new Map<string, SimBoard[]>();
-    for (const b of ctx.forum.boards) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
+    for (const b of [...ctx.forum.boards, ...ctx.extraBoards]) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
     let cat = 100;
     const tables = [...groups].map(([parent, boards]) => {
       const rows = boards
@@ -86,8 +86,7 @@ export const mybb: EngineRenderer = {
         .join('\n');
       return `<table border="0" cellspacing="0" cellpadding="5" class="tborder"><thead><tr><td class="thead" colspan="5"><div><strong><a href="${ctx.base}/forumdisplay.php?fid=${cat++}">${esc(parent)}</a></strong></div></td></tr></thead><tbody>${rows}</tbody></table><br />`;
     });
-    const traps = ctx.trapLinks.map((t) => `<a href="${t}">${esc(t)}</a>`).join(' ');
-    return layout(ctx, 'Index', [], tables.join('\n') + traps);
+    return layout(ctx, 'Index', [], tables.join('\n'));
   },
   board(ctx, board, page) {
     const per = threadsPerPage('mybb');

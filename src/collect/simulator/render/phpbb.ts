@@ -66,7 +66,7 @@ export const phpbb: EngineRenderer = {
     if (path === '/' || path === '/index.php') return { kind: 'index' };
     if (path === '/viewforum.php') {
       const f = Number(q.get('f'));
-      if (f >= 100) return { kind: 'index' };
+      if (f >= 100 && f < 900) return { kind: 'index' };
       return { kind: 'board', boardId: f, page: Math.floor(Number(q.get('start') ?? 0) / threadsPerPage('phpbb')) + 1 };
     }
     if (path === '/viewtopic.php') return { kind: 'thread', threadId: Number(q.get('t')), page: Math.floor(Number(q.get('start') ?? 0) / postsPerPage('phpbb')) + 1 };
@@ -76,7 +76,7 @@ export const phpbb: EngineRenderer = {
   },
   index(ctx) {
     const groups = new Map<string, SimBoard[]>();
-    for (const b of ctx.forum.boards) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
+    for (const b of [...ctx.forum.boards, ...ctx.extraBoards]) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
     let cat = 100;
     const blocks = [...groups].map(([parent, boards]) => {
       const rows = boards
@@ -86,8 +86,7 @@ export const phpbb: EngineRenderer = {
       return `<div class="forabg"><div class="inner"><ul class="topiclist"><li class="header"><dl class="row-item"><dt><div class="list-inner"><a href="./viewforum.php?f=${cat++}">${esc(parent)}</a></div></dt><dd class="topics">Темы</dd><dd class="posts">Сообщения</dd></dl></li></ul>
 <ul class="topiclist forums">${rows}</ul></div></div>`;
     });
-    const traps = ctx.trapLinks.map((t) => `<a href="${t}">${esc(t)}</a>`).join(' ');
-    return layout(ctx, 'Список форумов', [], blocks.join('\n') + traps);
+    return layout(ctx, 'Список форумов', [], blocks.join('\n'));
   },
   board(ctx, board, page) {
     const per = threadsPerPage('phpbb');

@@ -63,7 +63,7 @@ export const vbulletin: EngineRenderer = {
     if (path === '/' || path === '/forum.php' || path === '/index.php') return { kind: 'index' };
     if (path === '/forumdisplay.php') {
       const f = Number(q.get('f'));
-      return f >= 100 ? { kind: 'index' } : { kind: 'board', boardId: f, page: Number(q.get('page') ?? 1) };
+      return f >= 100 && f < 900 ? { kind: 'index' } : { kind: 'board', boardId: f, page: Number(q.get('page') ?? 1) };
     }
     if (path === '/showthread.php') return { kind: 'thread', threadId: Number(q.get('t')), page: Number(q.get('page') ?? 1) };
     if (path === '/member.php' && q.get('u') !== null) return { kind: 'member', userId: Number(q.get('u')) };
@@ -72,7 +72,7 @@ export const vbulletin: EngineRenderer = {
   },
   index(ctx) {
     const groups = new Map<string, SimBoard[]>();
-    for (const b of ctx.forum.boards) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
+    for (const b of [...ctx.forum.boards, ...ctx.extraBoards]) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
     let cat = 100;
     const blocks = [...groups].map(([parent, boards]) => {
       const rows = boards
@@ -81,8 +81,7 @@ export const vbulletin: EngineRenderer = {
         .join('\n');
       return `<li id="cat${cat}" class="forumbit_nopost L1"><div class="forumhead foruminfo L1 collapse"><h2><span class="forumtitle"><a href="${ctx.base}/forumdisplay.php?f=${cat++}">${esc(parent)}</a></span></h2></div><ol class="childforum">${rows}</ol></li>`;
     });
-    const traps = ctx.trapLinks.map((t) => `<a href="${t}">${esc(t)}</a>`).join(' ');
-    return layout(ctx, ctx.forum.spec.name, [], `<ol id="forums" class="floatcontainer">${blocks.join('\n')}</ol>${traps}`);
+    return layout(ctx, ctx.forum.spec.name, [], `<ol id="forums" class="floatcontainer">${blocks.join('\n')}</ol>`);
   },
   board(ctx, board, page) {
     const per = threadsPerPage('vbulletin');

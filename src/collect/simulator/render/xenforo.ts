@@ -87,7 +87,7 @@ export const xenforo: EngineRenderer = {
   },
   index(ctx) {
     const groups = new Map<string, SimBoard[]>();
-    for (const b of ctx.forum.boards) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
+    for (const b of [...ctx.forum.boards, ...ctx.extraBoards]) groups.set(b.parentName, [...(groups.get(b.parentName) ?? []), b]);
     let i = 0;
     const blocks = [...groups].map(([parent, boards]) => {
       const nodes = boards
@@ -96,8 +96,7 @@ export const xenforo: EngineRenderer = {
         .join('\n');
       return `<div class="block block--category block--category${++i}"><span class="u-anchorTarget" id="${esc(parent.toLowerCase())}.${i}"></span><div class="block-container"><h2 class="block-header"><a href="${ctx.base}/forums/#${i}">${esc(parent)}</a></h2><div class="block-body">${nodes}</div></div></div>`;
     });
-    const traps = ctx.trapLinks.map((t) => `<a href="${t}" class="p-footer-link">${esc(t)}</a>`).join(' ');
-    return layout(ctx, 'Forums', [[`${ctx.base}/forums/`, 'Forums']], blocks.join('\n') + traps);
+    return layout(ctx, 'Forums', [[`${ctx.base}/forums/`, 'Forums']], blocks.join('\n'));
   },
   board(ctx, board, page) {
     const per = threadsPerPage('xenforo');

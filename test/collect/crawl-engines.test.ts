@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ENGINES } from '../../src/collect/simulator/index.js';
+import { crawlInto, dateTolerance, memoryStore, siteFor, storedLinks, storedPosts, truthPosts, withSim } from './helpers.js';
+
+for (const engine of ENGINES) {
+  test(`${engine}: a crawl recovers every post, author, quote and reply edge of the ground truth`, async () => {
+    await withSim({ forums: [engine] }, async (sim) => {
+      const store = await memoryStore();
+      try {
+        const forum = sim.forums[0]!;
+        const summary = await crawlInto(store, siteFor(sim, forum.slug));
+        assert.equal(summary.stoppedBy, 'complete');
+        assert.equal(summary.profile.startsWith(engine), true, `detected ${summary.profile}`);
+        assert.equal(summary.logins, 1);
+        const gt = sim.groundTruth();
+        const truth = truthPosts(gt, forum.slug);
+        const stored = await storedPosts(store, forum.slug);
+        assert.equal(stored.length, truth.length, 'post count');
+        const byId = new Map(stored.map((p) => [p.external_id, p]));
+        for (const t of truth) {
+          const s = byId.get(t.post_id);
+          assert.ok(s, `post ${t.post_id} missing`);
+          assert.equal(s.author, t.author, `author of ${t.post_id}`);
+          assert.equal(s.thread_external, t.thread_id, `thread of ${t.post_id}`);
+          assert.equal(s.body_text, t.body_text, `body of ${t.post_id}`);
+          const code = JSON.parse(s.code_blocks) as { code: string }[];
+          assert.equal(code[0]?.code ?? null, t.code?.code ?? null, `code of ${t.post_id}`);
+          assert.ok(s.posted_at !== null, `date of ${t.post_id} (${s.posted_at_raw}) parsed`);
+          const diff = Math.abs(Date.parse(s.posted_at) - Date.parse(t.posted_at));
+          assert.ok(diff <= dateTolerance(s.posted_at_raw), `date of ${t.post_id}: "${s.posted_at_raw}" → ${s.posted_at}, truth ${t.posted_at}`);
+        }
+        const links = await storedLinks(store);
+        const quotes = links.filter((l) => l.kind === 'quote').map((l) => `${l.post}>${l.target}`).sort();
+        const replies = links.filter((l) => l.kind === 'reply').map((l) => `${l.post}>${l.target}`).sort();
+        assert.deepEqual(quotes, truth.flatMap((t) => t.quotes.map((q) => `${t.post_id}>${q}`)).sort(), 'quote edges');
+        assert.deepEqual(replies, truth.filter((t) => t.reply_to !== null).map((t) => `${t.post_id}>${t.reply_to}`).sort(), 'reply edges');
+        // Profiles: every author who posted has the reputation shown on their profile page.
+        const authors = await store.db.selectFrom('authors').select(['handle', 'reputation']).execute();
+        const truthAuthors = new Map(gt.authors.filter((a) => a.forum === forum.slug).map((a) => [a.handle, a]));
+        assert.equal(authors.length, new Set(truth.map((t) => t.author)).size, 'authors');
+        for (const a of authors) assert.equal(a.reputation, truthAuthors.get(a.handle)?.reputation, `reputation of ${a.handle}`);
+
+        // Incremental: nothing changed → conditional requests only, nothing new.
+        const again = await crawlInto(store, siteFor(sim, forum.slug));
+        assert.equal(again.mode, 'incremental');
+        assert.equal(again.postsInserted, 0);
+        assert.equal(again.pages, 0, 'unchanged hubs answer 304');
+        // The community posts a reply: the next crawl fetches the changed pages and stores it.
+        const added = sim.addReply(forum.slug);
+        const third = await crawlInto(store, siteFor(sim, forum.slug));
+        assert.equal(third.postsInserted, 1);
+        assert.ok(third.pages <= 6, `only changed pages refetched, got ${third.pages}`);
+        assert.ok((await storedPosts(store, forum.slug)).some((p) => p.external_id === added));
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

@@ -4,7 +4,7 @@
 //   LIBTORCH=/path the official libtorch distribution (include/ and lib/ under /path)
 // When libtorch headers are absent it prints how to get them and exits 0: serving needs only
 // onnxruntime-node, and training commands explain the missing addon themselves.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +27,18 @@ if (!existsSync(header)) {
   process.exit(0);
 }
 
+// Up to date when the addon is newer than every source and was built for the same libtorch.
+const output = join(nativeDir, 'build/Release/threatminer_torch.node');
+const stamp = join(nativeDir, 'build', `libtorch-${(libtorch || 'debian').replace(/[^A-Za-z0-9]+/g, '_')}`);
+if (!process.argv.includes('--force') && existsSync(output) && existsSync(stamp)) {
+  const built = statSync(output).mtimeMs;
+  const sources = readdirSync(nativeDir).filter((f) => /\.(cc|h|gyp)$/.test(f));
+  if (sources.every((f) => statSync(join(nativeDir, f)).mtimeMs < built)) {
+    console.log('native: addon is up to date (node scripts/build-native.mjs --force to rebuild)');
+    process.exit(0);
+  }
+}
+
 const require = createRequire(import.meta.url);
 let gyp;
 try {
@@ -47,4 +59,5 @@ if (r.status !== 0) {
   console.error('native: build failed (see the compiler output above)');
   process.exit(r.status ?? 1);
 }
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
 console.log(`native: built native/build/Release/threatminer_torch.node in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -61,6 +61,9 @@ export function tryLoadAddon(): NativeAddon | undefined {
     loadError = `${ADDON_PATH} does not exist`;
     return undefined;
   }
+  // OpenBLAS reads this when libtorch loads it: with torch running its own threads, BLAS threads
+  // would oversubscribe the cores (the issue measured this); an explicit setting wins.
+  if (process.env.OPENBLAS_NUM_THREADS === undefined && defaultThreads() > 1) process.env.OPENBLAS_NUM_THREADS = '1';
   try {
     cached = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
     setThreads(defaultThreads());

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { argmaxTags, viterbi } from './crf.js';
 import { gather, seededRandom, shuffled, type TensorDataset } from './data.js';
 import type { Model, Prediction } from './model.js';
 import { setThreads } from './native.js';
@@ -56,7 +57,10 @@ export interface FitResult {
   stoppedEarly: boolean;
 }
 
-/** Argmax accuracy; per real token for tagging (padding excluded); thresholded at 0 for multilabel. */
+/**
+ * Accuracy: argmax per sample; per real token for tagging (padding excluded, Viterbi paths for CRF
+ * heads, as served); per label decision (logit > 0) for multilabel.
+ */
 export const accuracy: ValidationMetric = (pred, data, model) => {
   const k = model.spec.labels.length;
   const out = pred.output;
@@ -69,11 +73,28 @@ export const accuracy: ValidationMetric = (pred, data, model) => {
     }
     return right / Math.max(1, total);
   }
-  const pos = out.length / k;
   const input = model.spec.input;
-  const padId = model.spec.task === 'tagging' && input.kind === 'tokens' ? input.padId : undefined;
-  for (let p = 0; p < pos; p++) {
-    if (padId !== undefined && data.x[p] === padId) continue;
+  if (model.spec.task === 'tagging' && input.kind === 'tokens') {
+    const T = input.seqLen;
+    const crf = model.spec.layers.find((l) => l.type === 'crf');
+    const params = crf ? model.parameters() : undefined;
+    const tables = crf && params
+      ? { transitions: params[`${crf.name}.transitions`]!.data, start: params[`${crf.name}.start`]!.data, end: params[`${crf.name}.end`]!.data }
+      : undefined;
+    for (let r = 0; r < data.rows; r++) {
+      let len = 0;
+      for (let t = 0; t < T; t++) if (data.x[r * T + t] !== input.padId) len = t + 1;
+      const em = out.subarray(r * T * k, (r + 1) * T * k);
+      const path = tables ? viterbi(em, len, k, tables) : argmaxTags(em, len, k);
+      for (let t = 0; t < len; t++) {
+        if (data.x[r * T + t] === input.padId) continue;
+        right += path[t] === data.y[r * T + t] ? 1 : 0;
+        total++;
+      }
+    }
+    return right / Math.max(1, total);
+  }
+  for (let p = 0; p < data.rows; p++) {
     let best = 0;
     for (let j = 1; j < k; j++) if (out[p * k + j]! > out[p * k + best]!) best = j;
     right += best === data.y[p] ? 1 : 0;
@@ -110,7 +131,8 @@ export class Trainer {
     this.options = parsed.data;
   }
 
-  async fit(train: TensorDataset, validation?: TensorDataset): Promise<FitResult> {
+  /** Trains on `train`; `onEpoch` is awaited after each epoch (logging, RSS probes, custom checkpoints). */
+  async fit(train: TensorDataset, validation?: TensorDataset, hooks: { onEpoch?: (log: EpochLog) => void | Promise<void> } = {}): Promise<FitResult> {
     const o = this.options;
     const model = this.model;
     if (o.threads) setThreads(o.threads);
@@ -170,6 +192,7 @@ export class Trainer {
       const log: EpochLog = { epoch, loss: lossSum / stepsPerEpoch, lr, seconds, samplesPerSecond: train.rows / seconds };
       if (validation) log.validation = this.metric(await model.predict(validation.x), validation, model);
       logs.push(log);
+      await hooks.onEpoch?.(log);
       const score = log.validation ?? -log.loss;
       const improved = score > best + (o.earlyStopping?.minDelta ?? 0);
       if (improved) {

@@ -20,7 +20,7 @@ const MONTHS: readonly [string, number][] = [
   // Russian: stems cover nominative, genitive and abbreviations (январь, января, янв; май, мая)
   ['янв', 1], ['фев', 2], ['мар', 3], ['апр', 4], ['май', 5], ['мая', 5], ['июн', 6], ['июл', 7], ['авг', 8], ['сен', 9], ['окт', 10], ['ноя', 11], ['дек', 12],
   // German/French/Spanish short forms that differ from English, common on foreign boards
-  ['mär', 3], ['mai', 5], ['okt', 10], ['dez', 12], ['janv', 1], ['févr', 2], ['avr', 4], ['juil', 7], ['août', 8], ['déc', 12], ['ene', 1], ['ago', 8], ['dic', 12],
+  ['mär', 3], ['mai', 5], ['okt', 10], ['dez', 12], ['janv', 1], ['févr', 2], ['avr', 4], ['juil', 7], ['août', 8], ['déc', 12], ['ene', 1], ['dic', 12],
 ];
 
 function monthOf(word: string): number | undefined {
@@ -95,7 +95,7 @@ function takeClock(s: string): { clock: Clock | undefined; rest: string } {
  */
 export function normaliseDate(raw: string, ctx: DateContext): string | undefined {
   if (raw.length > 200) return undefined;
-  const s = raw.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  const s = raw.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().replace(/^(about|around|около|примерно|大约|约) ?/, '');
   if (s === '') return undefined;
   const now = ctx.now.getTime();
 

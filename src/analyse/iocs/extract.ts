@@ -9,6 +9,8 @@ import { classifyBase58, classifyBech32, isCashAddr, isEthAddress, isToxId } fro
 import { classifyHost, ipFlags, normaliseIPv4, normaliseIPv6, type HostVerdict } from './network.js';
 import { FILE_EXTENSIONS, KEYWORD_PATTERNS as K, PATTERNS as P } from './patterns.js';
 import { refang } from './refang.js';
+import { domainToASCII } from 'node:url';
+import { parse as parseDomain } from 'tldts';
 import { ExtractOptions, type ExtractOptionsInput, type ExtractOptionsResolved, type IocFlag, type IocMatch, type IocType } from './types.js';
 
 interface Candidate {
@@ -21,6 +23,9 @@ interface Candidate {
   cidr?: number;
   /** Emitted by a container for its own part (a URL's host): exempt from containment. */
   own?: boolean;
+  /** Host and registrable domain (eTLD+1) of a domain or URL candidate, for the benign list. */
+  host?: string;
+  registrable?: string;
 }
 
 /** Types that a URL / email / path / registry-key span swallows when found inside it. */
@@ -62,7 +67,10 @@ function clauseBefore(text: string, start: number, n: number): string {
   return b;
 }
 
-class Scan {
+const HOST_CACHE = new Map<string, HostVerdict | null>();
+const HOST_CACHE_MAX = 50_000;
+
+export class Scan {
   readonly out: Candidate[] = [];
   constructor(
     readonly text: string,
@@ -71,22 +79,38 @@ class Scan {
   ) {}
 
   add(c: Candidate): void {
-    if (this.wanted(c.type)) this.out.push(c);
+    this.out.push(c);
   }
 
-  /** Host of a URL or email: domain / onion / i2p / IP, or null. */
+  /** Host verdict (domain / onion / i2p) or null, memoised: forum text repeats the same hosts. */
   host(raw: string): HostVerdict | null {
-    return classifyHost(raw);
+    const cached = HOST_CACHE.get(raw);
+    if (cached !== undefined) return cached;
+    const verdict = classifyHost(raw);
+    if (HOST_CACHE.size >= HOST_CACHE_MAX) HOST_CACHE.clear();
+    HOST_CACHE.set(raw, verdict);
+    return verdict;
   }
 
   urls(): void {
     const { text } = this;
     if (!text.includes('://')) return;
-    const re = P.url;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const anchor = P.urlAnchor;
+    const body = P.urlBody;
+    anchor.lastIndex = 0;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      const colon = a.index;
+      let s0 = colon;
+      while (s0 > 0 && colon - s0 < 6 && isAsciiLetter(text.charCodeAt(s0 - 1))) s0--;
+      const schemeMatch = P.urlScheme.exec(text.slice(s0, colon));
+      if (schemeMatch === null) continue;
+      const start = colon - schemeMatch[0].length;
+      if (start > 0 && /[\w.+\-]/.test(text[start - 1] as string)) continue;
+      body.lastIndex = colon + 3;
+      const bm = body.exec(text);
+      if (bm === null) continue;
+      const m = [text.slice(start, colon + 3) + bm[0]] as const;
       let url = trimUrl(m[0]);
-      const start = m.index;
       const schemeEnd = url.indexOf('://') + 3;
       const scheme = url.slice(0, schemeEnd - 3).toLowerCase();
       const rest = url.slice(schemeEnd);
@@ -116,6 +140,7 @@ class Scan {
       const hostStart = start + schemeEnd + authorityOffset + (authority.startsWith('[') ? 1 : 0);
       const hostEnd = hostStart + host.length;
       let normHost: string | null = null;
+      let registrable: string | undefined;
       const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
       if (v4 !== null) {
         const ip = normaliseIPv4(v4[1] as string, v4[2] as string, v4[3] as string, v4[4] as string);
@@ -133,7 +158,8 @@ class Scan {
         const verdict = this.host(host);
         if (verdict !== null) {
           normHost = verdict.value;
-          this.add({ type: verdict.type, value: verdict.value, start: hostStart, end: hostEnd, flags: [], own: true });
+          registrable = verdict.registrable;
+          this.add({ type: verdict.type, value: verdict.value, start: hostStart, end: hostEnd, flags: [], own: true, registrable: verdict.registrable });
         } else if (/^[a-z0-9.\-]+$/i.test(host)) {
           normHost = host.toLowerCase(); // localhost, intranet names: still a URL, no host entity
         }
@@ -141,24 +167,38 @@ class Scan {
       if (normHost === null) continue;
       const tail = url.slice(schemeEnd + authorityOffset + authority.length);
       url = `${scheme}://${rest.slice(0, authorityOffset)}${normHost}${port === undefined ? '' : `:${port}`}${tail}`;
-      this.add({ type: 'url', value: url, start, end: start + trimUrl(m[0]).length, flags: [] });
-      // Continue right after the scheme so a URL nested in this one's query is found too.
-      re.lastIndex = start + schemeEnd;
+      this.add({
+        type: 'url', value: url, start, end: start + trimUrl(m[0]).length, flags: [],
+        host: normHost, ...(registrable === undefined ? {} : { registrable }),
+      });
+      // The anchor scan continues inside this URL, so one nested in its query is found too.
     }
   }
 
   domains(): void {
     const { text } = this;
-    const re = P.domain;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const raw = m[0];
-      const start = m.index;
-      const end = start + raw.length;
+    const anchor = P.domainAnchor;
+    anchor.lastIndex = 0;
+    const n = text.length;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      // Maximal run of label characters, hyphens and dots around the anchor.
+      let s0 = a.index;
+      while (s0 > 0 && isHostChar(text.charCodeAt(s0 - 1))) s0--;
+      let e = a.index + 2;
+      while (e < n && isHostChar(text.charCodeAt(e))) e++;
+      anchor.lastIndex = e;
+      let start = s0;
+      while (start < e && (text[start] === '.' || text[start] === '-')) start++;
+      let end = e;
+      while (end > start && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+      const before1 = text[s0 - 1];
+      if (before1 === '_' || before1 === '@' || before1 === '/' || before1 === '\\' || text[e] === '_') continue;
+      const raw = text.slice(start, end);
+      if (!plausibleTld(raw.slice(raw.lastIndexOf('.') + 1)) || !hostShaped(raw)) continue;
       const verdict = this.host(raw);
       if (verdict === null) continue;
       if (verdict.type === 'domain' && !this.defangedWithin(start, end) && this.looksLikeNonHost(raw, verdict, start, end)) continue;
-      this.add({ type: verdict.type, value: verdict.value, start, end, flags: [] });
+      this.add({ type: verdict.type, value: verdict.value, start, end, flags: [], registrable: verdict.registrable });
     }
   }
 
@@ -191,7 +231,7 @@ class Scan {
       if (hostRaw !== undefined) {
         // Local part, scanned backwards: RFC 5322 "atext" subset that forum addresses use.
         let s = atPos;
-        while (s > 0 && atPos - s < 64 && /[\w.+%\-]/.test(text[s - 1] as string)) s--;
+        while (s > 0 && atPos - s < 64 && isLocalPartChar(text.charCodeAt(s - 1))) s--;
         while (s < atPos && (text[s] === '.' || text[s] === '-')) s++;
         if (s === atPos) continue;
         const local = text.slice(s, atPos);
@@ -236,14 +276,25 @@ class Scan {
 
   ipv4(): void {
     const { text } = this;
-    const re = P.ipv4;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const anchor = P.ipv4Anchor;
+    const full = P.ipv4;
+    anchor.lastIndex = 0;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      // The anchor is the dot after the first octet: scan its digits backwards.
+      let start = a.index;
+      while (start > 0 && a.index - start < 4 && isDigit(text.charCodeAt(start - 1))) start--;
+      anchor.lastIndex = a.index + 1;
+      const digits = a.index - start;
+      if (digits === 0 || digits > 3) continue;
+      const prev = text.charCodeAt(start - 1);
+      if (isAsciiAlnum(prev) || prev === 95 || prev === 46 || prev === 45) continue; // v1.2.3.4, 1.2.3.4.5, a-1.2.3.4
+      full.lastIndex = start;
+      const m = full.exec(text);
+      if (m === null) continue;
+      anchor.lastIndex = start + m[0].length;
       const ip = normaliseIPv4(m[1] as string, m[2] as string, m[3] as string, m[4] as string);
       if (ip === null) continue;
-      const start = m.index;
-      const left = before(text, start, 24);
-      if (K.version.test(left) || K.userAgent.test(left)) continue;
+      if (this.versionOrAgentBefore(start)) continue;
       const cidr = m[5] === undefined ? undefined : Number(m[5]);
       const port = m[6] === undefined ? undefined : Number(m[6]);
       if (cidr !== undefined && cidr > 32) continue;
@@ -255,31 +306,53 @@ class Scan {
     }
   }
 
+  /** "version 1.2.3.4", "v. 10.0.0.1", "Chrome/120.0.0.0": a version string, not an address. */
+  private versionOrAgentBefore(start: number): boolean {
+    const { text } = this;
+    if (text[start - 1] === '/') return K.userAgent.test(before(text, start, 2));
+    // The keyword must end right before the number (after blanks and one of : # =): cheap test first.
+    let i = start - 1;
+    while (i >= 0 && start - i <= 7 && ' \t:#='.includes(text[i] as string)) i--;
+    const c = text.charCodeAt(i);
+    const letter = isAsciiLetter(c) || (c >= 0x400 && c <= 0x4ff) || c === 0x672c || c === 0x2e;
+    return letter && K.version.test(before(text, start, 24));
+  }
+
   ipv6(): void {
     const { text } = this;
-    if (!text.includes('::') && !/[0-9a-f]:[0-9a-f]{1,4}:[0-9a-f]/i.test(text)) return;
-    const re = P.ipv6;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      let cand = m[0];
-      const cidrText = m[1];
-      if (cidrText !== undefined) cand = cand.slice(0, cand.length - cidrText.length - 1);
+    const anchor = P.ipv6Anchor;
+    anchor.lastIndex = 0;
+    const n = text.length;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      let start = a.index;
+      while (start > 0 && a.index - start < 45 && isIPv6Char(text.charCodeAt(start - 1))) start--;
+      let e = a.index + 1;
+      while (e < n && e - start < 45 && isIPv6Char(text.charCodeAt(e))) e++;
+      anchor.lastIndex = e;
+      if (start > 0 && /[\w:.]/.test(text[start - 1] as string)) continue;
+      let cand = text.slice(start, e);
       while (cand.endsWith('.') || (cand.endsWith(':') && !cand.endsWith('::'))) cand = cand.slice(0, -1);
+      let end = start + cand.length;
+      let cidr: number | undefined;
+      const cm = end === e ? /^\/(\d{1,3})(?!\d)/.exec(text.slice(e, e + 5)) : null;
+      if (cm !== null) {
+        cidr = Number(cm[1]);
+        end += cm[0].length;
+      }
+      if (end < n && /\w/.test(text[end] as string)) continue;
       const ip = normaliseIPv6(cand);
       if (ip === null) continue;
       const hexDigits = cand.replace(/[^0-9a-fA-F]/g, '').length;
       if (hexDigits < 3 && ip !== '::1') continue; // A::B in C++ code, "a::b"
-      if (!/\d/.test(cand) && cand.split(':').filter((g) => g !== '').length <= 2) continue; // dead::beef, Foo::Bar
-      const cidr = cidrText === undefined ? undefined : Number(cidrText);
+      if (!/\d/.test(cand) && nonEmptyGroups(cand) <= 2) continue; // dead::beef, Foo::Bar
       if (cidr !== undefined && cidr > 128) continue;
-      let end = m.index + cand.length + (cidr === undefined ? 0 : cidrText!.length + 1);
       let port: number | undefined;
-      if (text[m.index - 1] === '[' && text[end] === ']') {
+      if (text[start - 1] === '[' && text[end] === ']') {
         const pm = /^\]:(\d{1,5})(?!\d)/.exec(text.slice(end, end + 8));
         if (pm !== null) port = Number(pm[1]);
-      } else end = Math.max(end, m.index + 2);
+      }
       this.add({
-        type: 'ipv6', value: cidr === undefined ? ip : `${ip}/${cidr}`, start: m.index, end: m.index + cand.length + (cidr === undefined ? 0 : cidrText!.length + 1),
+        type: 'ipv6', value: cidr === undefined ? ip : `${ip}/${cidr}`, start, end,
         flags: ipFlags(ip, 'ipv6'), ...(cidr === undefined ? {} : { cidr }), ...(port === undefined ? {} : { port }),
       });
     }
@@ -287,16 +360,27 @@ class Scan {
 
   words(): void {
     const { text } = this;
-    const re = P.word;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const w = m[0];
-      const start = m.index;
-      const end = start + w.length;
-      const type = this.classifyWord(w, start);
-      if (type === null) continue;
-      this.add({ type, value: normaliseWord(type, w, text, start), start: type === 'bch' && text.slice(start - 12, start).toLowerCase() === 'bitcoincash:' ? start - 12 : start, end, flags: [] });
+    const n = text.length;
+    // Runs of 25-130 ASCII letters/digits bounded by non-word characters (like /\b[0-9A-Za-z]{25,130}\b/).
+    for (let i = 0; i < n; ) {
+      if (!isAsciiAlnum(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && isAsciiAlnum(text.charCodeAt(j))) j++;
+      const len = j - i;
+      if (len >= 25 && len <= 130 && text.charCodeAt(i - 1) !== 95 && text.charCodeAt(j) !== 95) this.word(text.slice(i, j), i, j);
+      i = j;
     }
+  }
+
+  private word(w: string, start: number, end: number): void {
+    const type = this.classifyWord(w, start);
+    if (type === null) return;
+    const text = this.text;
+    const prefixed = type === 'bch' && text.slice(start - 12, start).toLowerCase() === 'bitcoincash:';
+    this.add({ type, value: normaliseWord(type, w, text, start), start: prefixed ? start - 12 : start, end, flags: [] });
   }
 
   private classifyWord(w: string, start: number): IocType | null {
@@ -326,6 +410,8 @@ class Scan {
     const re = P.ssdeep;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const prev = text.charCodeAt(m.index - 1);
+      if (isAsciiAlnum(prev) || prev === 95 || prev === 47 || prev === 43 || prev === 58) continue;
       const block = Number(m[1]);
       const c2 = m[3] as string;
       // Block sizes are 3·2^k; the second chunk is at most 32 characters.
@@ -336,12 +422,25 @@ class Scan {
 
   pgp(): void {
     const { text } = this;
-    const re = P.pgpSpaced;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const anchor = P.pgpAnchor;
+    const full = P.pgpSpaced;
+    anchor.lastIndex = 0;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      const start = a.index - 4;
+      if (start < 0 || (start > 0 && isAsciiAlnum(text.charCodeAt(start - 1)))) {
+        anchor.lastIndex = a.index + 1;
+        continue;
+      }
+      full.lastIndex = start;
+      const m = full.exec(text);
+      if (m === null) {
+        anchor.lastIndex = a.index + 1;
+        continue;
+      }
+      anchor.lastIndex = start + m[0].length;
       const hex = m[0].replace(/[^0-9A-Fa-f]/g, '');
       if (distinct(hex) < 6) continue;
-      this.add({ type: 'pgp-fingerprint', value: hex.toUpperCase(), start: m.index, end: m.index + m[0].length, flags: [] });
+      this.add({ type: 'pgp-fingerprint', value: hex.toUpperCase(), start, end: start + m[0].length, flags: [] });
     }
   }
 
@@ -385,30 +484,48 @@ class Scan {
         this.add({ type: 'asn', value: `AS${n}`, start: m.index, end: m.index + m[0].length, flags });
       }
     }
-    const re = P.mac;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const anchor = P.macAnchor;
+    const full = P.mac;
+    anchor.lastIndex = 0;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      // The anchor is the first separator: the address starts 2 (aa:bb) or 4 (aabb.ccdd) before it.
+      const start = a.index - (text[a.index] === '.' ? 4 : 2);
+      if (start < 0) continue;
+      const prev = text[start - 1];
+      anchor.lastIndex = a.index + 1;
+      if (prev !== undefined && /[\w:\-.]/.test(prev)) continue;
+      full.lastIndex = start;
+      const m = full.exec(text);
+      if (m === null) continue;
+      anchor.lastIndex = start + m[0].length;
       const hex = m[0].replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
       if (/^\d+$/.test(hex) && m[0].includes('-')) continue; // dates and phone numbers: 12-05-20-21-…
       const value = hex.match(/../g)!.join(':');
-      this.add({ type: 'mac', value, start: m.index, end: m.index + m[0].length, flags: [] });
+      this.add({ type: 'mac', value, start, end: start + m[0].length, flags: [] });
     }
   }
 
   files(): void {
     const { text } = this;
-    const fre = P.filename;
+    const fre = P.fileExtension;
     fre.lastIndex = 0;
     for (let m = fre.exec(text); m !== null; m = fre.exec(text)) {
-      const name = m[0];
-      const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+      const dot = m.index;
+      const end = dot + m[0].length;
+      let start = dot;
+      while (start > 0 && dot - start <= 200 && isFileChar(text.charCodeAt(start - 1))) start--;
+      while (start < dot && text[start] === '.') start++;
+      if (start === dot || dot - start > 200) continue;
+      const prev = text[start - 1];
+      if (prev !== undefined && '$%~/\\.'.includes(prev)) continue;
+      const name = text.slice(start, end);
+      const ext = m[0].slice(1).toLowerCase();
       if (!FILE_EXT_SET.has(ext)) continue;
-      const stem = name.slice(0, name.length - ext.length - 1);
-      if (stem.length === 0 || /^[\d.]+$/.test(stem)) continue; // "2.0.zip"-like numbers
-      const end = m.index + name.length;
+      const stem = text.slice(start, dot);
+      if (/^[\d.]+$/.test(stem)) continue; // "2.0.zip"-like numbers
       // A defanged dot marks a host (invoice[.]zip); a call marks code (response.json()).
-      if (this.defangedWithin(m.index, end) || text[end] === '(') continue;
-      this.add({ type: 'filename', value: name, start: m.index, end: m.index + name.length, flags: [] });
+      if (this.defangedWithin(start, end) || text[end] === '(') continue;
+      this.add({ type: 'filename', value: name, start, end, flags: [] });
     }
     if (text.includes('\\')) {
       const wre = P.windowsPath;
@@ -432,6 +549,11 @@ class Scan {
       const ure = P.unixPath;
       ure.lastIndex = 0;
       for (let m = ure.exec(text); m !== null; m = ure.exec(text)) {
+        const prev = text[m.index - 1];
+        if (prev !== undefined && /[\w/.~:]/.test(prev)) {
+          ure.lastIndex = m.index + 1;
+          continue;
+        }
         const path = trimPath(m[0], '/');
         if (path.length < 5) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
@@ -444,8 +566,73 @@ const HIVES: Readonly<Record<string, string>> = {
   HKLM: 'HKEY_LOCAL_MACHINE', HKCU: 'HKEY_CURRENT_USER', HKCR: 'HKEY_CLASSES_ROOT', HKU: 'HKEY_USERS', HKCC: 'HKEY_CURRENT_CONFIG',
 };
 
-function distinct(s: string): number {
-  return new Set(s.toLowerCase()).size;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** Email local-part characters forum addresses use: word characters, `.`, `+`, `%`, `-`. */
+function isLocalPartChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 95 || c === 46 || c === 43 || c === 37 || c === 45;
+}
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || isAsciiLetter(c);
+}
+/** Domain label characters (ASCII, Latin-1/Extended, Greek, Cyrillic), hyphen and dot. */
+function isHostChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 45 || c === 46 || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x370 && c <= 0x4ff);
+}
+function isIPv6Char(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
+}
+/** File-name stem characters: word characters, hyphen, dot, Cyrillic. */
+function isFileChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 95 || c === 45 || c === 46 || (c >= 0x400 && c <= 0x4ff);
+}
+const TLD_MEMO = new Map<string, boolean>();
+
+/** Is this (raw, any case, maybe Unicode) last label an ICANN TLD, `onion` or `i2p`? Memoised. */
+function plausibleTld(tld: string): boolean {
+  let ok = TLD_MEMO.get(tld);
+  if (ok === undefined) {
+    const lower = tld.toLowerCase();
+    const ascii = /^[a-z0-9-]*$/.test(lower) ? lower : domainToASCII(`a.${lower}`).slice(2);
+    ok = ascii === 'onion' || ascii === 'i2p' || (ascii !== '' && parseDomain(`a.${ascii}`, { extractHostname: false }).isIcann === true);
+    if (TLD_MEMO.size >= 10_000) TLD_MEMO.clear();
+    TLD_MEMO.set(tld, ok);
+  }
+  return ok;
+}
+
+/** Labels of 1-63 characters not starting or ending with a hyphen, 2-11 of them, TLD starting with a letter. */
+function hostShaped(raw: string): boolean {
+  const labels = raw.split('.');
+  if (labels.length < 2 || labels.length > 11) return false;
+  for (const l of labels) {
+    if (l.length === 0 || l.length > 63 || l.startsWith('-') || (l.endsWith('-'))) return false;
+  }
+  const tld = labels[labels.length - 1] as string;
+  if (tld.startsWith('xn--')) return true;
+  return tld.length >= 2 && !/^[0-9]/.test(tld) && !tld.includes('-');
+}
+
+function nonEmptyGroups(s: string): number {
+  let n = 0;
+  for (const g of s.split(':')) if (g !== '') n++;
+  return n;
+}
+
+/** Number of distinct hex digits in a hex string (a bit mask: hot path, no allocation). */
+function distinct(hex: string): number {
+  let mask = 0;
+  for (let i = 0; i < hex.length; i++) {
+    const c = hex.charCodeAt(i) | 32;
+    mask |= 1 << (c <= 57 ? c - 48 : c - 87);
+  }
+  let n = 0;
+  for (; mask !== 0; mask >>>= 1) n += mask & 1;
+  return n;
 }
 
 function searchAny(s: string, chars: string): number {
@@ -502,38 +689,57 @@ function normaliseWord(type: IocType, w: string, _text: string, _start: number):
   }
 }
 
-/** Drops candidates lying inside a container span (a URL, an email, a path) unless they are its own part. */
+/**
+ * Drops candidates lying inside a container span (a URL, an email, a path) unless they are its
+ * own part (a URL's host). Linear after sorting: containers nested in a larger container are
+ * found with one running maximum, everything else with a binary search over merged intervals.
+ */
 function suppressContained(cands: Candidate[]): Candidate[] {
-  const containers = cands.filter((c) => CONTAINERS.has(c.type)).sort((a, b) => a.start - b.start || b.end - a.end);
+  const containers: Candidate[] = [];
+  for (const c of cands) if (CONTAINERS.has(c.type)) containers.push(c);
   if (containers.length === 0) return cands;
-  // Merge into disjoint covering intervals, remembering each interval's member spans.
+  containers.sort((a, b) => a.start - b.start || b.end - a.end);
+  const nested = new Set<Candidate>();
   const starts: number[] = [];
   const ends: number[] = [];
+  let maxStart = -1;
+  let maxEnd = -1;
   for (const c of containers) {
-    const lastEnd = ends[ends.length - 1];
-    if (lastEnd !== undefined && c.start < lastEnd) ends[ends.length - 1] = Math.max(lastEnd, c.end);
-    else {
+    if (c.end <= maxEnd && !(c.start === maxStart && c.end === maxEnd)) nested.add(c);
+    if (c.start < maxEnd) {
+      if (c.end > maxEnd) ends[ends.length - 1] = c.end;
+    } else {
       starts.push(c.start);
       ends.push(c.end);
     }
+    if (c.end > maxEnd) {
+      maxEnd = c.end;
+      maxStart = c.start;
+    }
   }
-  const spanKey = new Set(containers.map((c) => `${c.start}:${c.end}`));
-  return cands.filter((c) => {
-    if (c.own === true || !CONTAINED.has(c.type)) return true;
+  const out: Candidate[] = [];
+  for (const c of cands) {
+    if (c.own === true || !CONTAINED.has(c.type)) {
+      out.push(c);
+      continue;
+    }
+    if (CONTAINERS.has(c.type)) {
+      if (!nested.has(c)) out.push(c);
+      continue;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     let idx = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((starts[mid] as number) <= c.start) { idx = mid; lo = mid + 1; } else hi = mid - 1;
+      if ((starts[mid] as number) <= c.start) {
+        idx = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    if (idx < 0 || c.end > (ends[idx] as number)) return true;
-    // A container is not contained in itself; an email equal to an xmpp span etc. is handled by type.
-    if (CONTAINERS.has(c.type) && spanKey.has(`${c.start}:${c.end}`)) {
-      return !containers.some((o) => o !== c && o.start <= c.start && o.end >= c.end && (o.end - o.start > c.end - c.start));
-    }
-    return false;
-  });
+    if (idx < 0 || c.end > (ends[idx] as number)) out.push(c);
+  }
+  return out;
 }
 
 export interface Extractor {
@@ -556,26 +762,26 @@ export function createExtractor(input: ExtractOptionsInput = {}): Extractor {
       const scan = new Scan(r.text, r.defangedWithin, scanWanted);
       for (const name of ALL_SCANNERS) scan[name]();
       const kept = suppressContained(scan.out);
-      kept.sort((a, b) => a.start - b.start || b.end - a.end);
-      const seen = new Set<string>();
+      kept.sort(byPosition);
       const result: IocMatch[] = [];
+      let prev: Candidate | undefined;
       for (const c of kept) {
         if (typeSet !== null && !typeSet.has(c.type)) continue;
-        const key = `${c.type}\u0000${c.start}\u0000${c.end}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const flags = new Set<IocFlag>(c.flags);
-        addAllowFlags(c, flags, allow);
-        if ([...flags].some((f) => dropFlags.has(f))) continue;
+        // Sorted by start, end, type: a duplicate (same type and span) is adjacent.
+        if (prev !== undefined && prev.start === c.start && prev.end === c.end && prev.type === c.type) continue;
+        prev = c;
+        const flags = addAllowFlags(c, allow);
+        if (dropFlags.size > 0 && flags.some((f) => dropFlags.has(f))) continue;
         const start = r.toOriginalStart(c.start);
         const end = r.toOriginalEnd(c.end);
-        result.push({
+        const match: IocMatch = {
           type: c.type, value: c.value, start, end,
-          defanged: r.defangedWithin(c.start, c.end),
+          defanged: r.rewrites > 0 && r.defangedWithin(c.start, c.end),
           context: contextOf(text, start, end, options.contextChars),
-          flags: [...flags],
-          ...(c.port === undefined ? {} : { port: c.port }),
-          ...(c.cidr === undefined ? {} : { cidr: c.cidr }),
+          flags,
+        };
+        result.push(c.port === undefined && c.cidr === undefined ? match : {
+          ...match, ...(c.port === undefined ? {} : { port: c.port }), ...(c.cidr === undefined ? {} : { cidr: c.cidr }),
         });
       }
       return result;
@@ -583,20 +789,55 @@ export function createExtractor(input: ExtractOptionsInput = {}): Extractor {
   };
 }
 
-function addAllowFlags(c: Candidate, flags: Set<IocFlag>, allow: Allowlist): void {
-  if (allow.isAllowedValue(c.value)) flags.add('allowlisted');
+function byPosition(a: Candidate, b: Candidate): number {
+  return a.start - b.start || b.end - a.end || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+}
+
+function addFlag(flags: IocFlag[], f: IocFlag): void {
+  if (!flags.includes(f)) flags.push(f);
+}
+
+function addAllowFlags(c: Candidate, allow: Allowlist): IocFlag[] {
+  const flags = c.flags;
+  if (allow.isAllowedValue(c.value)) addFlag(flags, 'allowlisted');
   if (c.type === 'domain' || c.type === 'url' || c.type === 'email') {
-    const host = hostOf(c);
-    if (host === null) return;
-    const verdict = classifyHost(host);
-    const registrable = verdict?.registrable ?? host;
-    if (c.type !== 'email' && allow.isBenignDomain(registrable, host)) flags.add('benign');
-    if (/^example\.(?:com|org|net)$/.test(registrable) || host.endsWith('.test') || host.endsWith('.invalid')) flags.add('reserved');
-    if (allow.isAllowedDomain(host)) flags.add('allowlisted');
+    const host = c.host ?? hostOf(c);
+    if (host === null) return flags;
+    const hf = hostFlags(host, c.registrable, allow);
+    if (c.type !== 'email' && hf.benign) addFlag(flags, 'benign');
+    if (hf.reserved) addFlag(flags, 'reserved');
+    if (hf.allowed) addFlag(flags, 'allowlisted');
   } else if (c.type === 'ipv4' || c.type === 'ipv6') {
     const ip = c.cidr === undefined ? c.value : c.value.slice(0, c.value.lastIndexOf('/'));
-    if (allow.isAllowedIp(ip)) flags.add('allowlisted');
+    if (allow.isAllowedIp(ip)) addFlag(flags, 'allowlisted');
   }
+  return flags;
+}
+
+interface HostFlags { benign: boolean; reserved: boolean; allowed: boolean }
+
+/** Per-host allowlist verdicts, memoised per allowlist (hosts repeat across a corpus). */
+const HOST_FLAGS = new WeakMap<Allowlist, Map<string, HostFlags>>();
+function hostFlags(host: string, registrableHint: string | undefined, allow: Allowlist): HostFlags {
+  let memo = HOST_FLAGS.get(allow);
+  if (memo === undefined) {
+    memo = new Map();
+    HOST_FLAGS.set(allow, memo);
+  }
+  let f = memo.get(host);
+  if (f === undefined) {
+    const registrable = registrableHint ?? classifyHost(host)?.registrable ?? host;
+    f = { benign: allow.isBenignDomain(registrable, host), reserved: isReservedDomain(registrable, host), allowed: allow.isAllowedDomain(host) };
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(host, f);
+  }
+  return f;
+}
+
+/** RFC 2606 / 6761 names: example.*, .test, .invalid, .localhost. */
+function isReservedDomain(registrable: string, host: string): boolean {
+  return registrable === 'example.com' || registrable === 'example.org' || registrable === 'example.net' ||
+    host.endsWith('.test') || host.endsWith('.invalid') || host.endsWith('.localhost');
 }
 
 function hostOf(c: Candidate): string | null {
@@ -610,7 +851,10 @@ function contextOf(text: string, start: number, end: number, chars: number): str
   if (chars === 0) return '';
   const s = Math.max(0, start - chars);
   const e = Math.min(text.length, end + chars);
-  const snippet = text.slice(s, e).replace(K.whitespace, ' ').trim();
+  // Collapse whitespace runs to one space; most snippets have none to collapse (native indexOf).
+  const raw = text.slice(s, e);
+  const collapse = raw.includes('\n') || raw.includes('\t') || raw.includes('  ') || raw.includes('\r');
+  const snippet = (collapse ? raw.replace(K.whitespace, ' ') : raw).trim();
   return snippet.length > 2000 ? snippet.slice(0, 2000) : snippet;
 }
 

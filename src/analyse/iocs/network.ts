@@ -28,8 +28,30 @@ const RESERVED = blockList([
   ['::', 128, 'ipv6'], ['fe80::', 10, 'ipv6'], ['2001:db8::', 32, 'ipv6'], ['100::', 64, 'ipv6'],
 ]);
 
+/** IPv4 special ranges as [network, prefix, flag]; checked numerically (BlockList is slow per call). */
+const V4_RANGES: readonly [number, number, IocFlag][] = [
+  ['10.0.0.0', 8, 'private'], ['172.16.0.0', 12, 'private'], ['192.168.0.0', 16, 'private'], ['100.64.0.0', 10, 'private'],
+  ['127.0.0.0', 8, 'loopback'], ['224.0.0.0', 4, 'multicast'],
+  ['0.0.0.0', 8, 'reserved'], ['169.254.0.0', 16, 'reserved'], ['192.0.0.0', 24, 'reserved'], ['192.0.2.0', 24, 'reserved'],
+  ['198.18.0.0', 15, 'reserved'], ['198.51.100.0', 24, 'reserved'], ['203.0.113.0', 24, 'reserved'], ['240.0.0.0', 4, 'reserved'],
+].map(([net, prefix, flag]) => [ipv4ToInt(net as string), prefix as number, flag as IocFlag]);
+
+function ipv4ToInt(ip: string): number {
+  let n = 0;
+  for (const part of ip.split('.')) n = n * 256 + Number(part);
+  return n;
+}
+
 export function ipFlags(ip: string, family: 'ipv4' | 'ipv6'): IocFlag[] {
   const flags: IocFlag[] = [];
+  if (family === 'ipv4') {
+    const n = ipv4ToInt(ip);
+    for (const [net, prefix, flag] of V4_RANGES) {
+      const size = 2 ** (32 - prefix);
+      if (n >= net && n < net + size && !flags.includes(flag)) flags.push(flag);
+    }
+    return flags;
+  }
   if (PRIVATE.check(ip, family)) flags.push('private');
   if (LOOPBACK.check(ip, family)) flags.push('loopback');
   if (MULTICAST.check(ip, family)) flags.push('multicast');

@@ -24,28 +24,40 @@ export const FILE_EXTENSIONS = [
 // Longer extensions first so `docx` is not cut to `doc`.
 const EXT = [...new Set(FILE_EXTENSIONS)].sort((a, b) => b.length - a.length).join('|');
 
+/**
+ * Scanners are anchored on something rare and literal-led where possible (`://`, a dot before a
+ * letter, `.ext`, `:`), with the rest of the token found by a sticky (`y`) regex or a character
+ * loop at the anchor. Leading look-behinds are avoided: they cost a backwards check at every
+ * position of the text; boundaries are checked in code instead.
+ */
 export const PATTERNS = {
   defang: DEFANG_RE,
-  url: /(?<![\w.+\-])(?:https?|ftps?|sftp|wss?|smb|ssh|rdp|file):\/\/[^\s<>"'`[\]{}|\\^\u3000-\u303F\u3400-\u9FFF\uFF00-\uFFEF]{1,2048}/gi,
-  domain: new RegExp(`(?<![${L}_@.\\-/\\\\])${HOST}`, 'g'),
+  urlAnchor: /:\/\//g,
+  urlScheme: /(?:https?|ftps?|sftp|wss?|smb|ssh|rdp|file)$/i,
+  urlBody: /[^\s<>"'`[\]{}|\\^\u3000-\u303F\u3400-\u9FFF\uFF00-\uFFEF]{1,2048}/y,
+  /** A label character, a dot and a letter: where a domain-shaped token might be. */
+  domainAnchor: new RegExp(`[${L}\\-]\\.[${LA}]`, 'g'),
   /** `@` then either a host (email / XMPP; the local part is scanned backwards in code) or a handle. */
   at: new RegExp(`@(?:(${HOST})|([A-Za-z][A-Za-z0-9_]{3,31})(?![\\w@]|\\.[A-Za-z]))`, 'g'),
-  ipv4: /(?<![\w.\-])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2})|:(\d{1,5}))?(?![\w\-]|\.\d)/g,
-  ipv6: /(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}(?:\/(\d{1,3}))?(?!\w)/g,
-  /** Long alphanumeric words: hashes, TLSH, crypto addresses, Tox and Session ids, classified in code. */
-  word: /(?<![0-9A-Za-z])[0-9A-Za-z]{25,130}(?![0-9A-Za-z])/g,
-  ssdeep: /(?<![\w/+:])(\d{1,10}):([A-Za-z0-9/+]{3,64}):([A-Za-z0-9/+]{3,64})(?![\w/+:])/g,
-  pgpSpaced: /(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:[ \u00A0]{1,2}[0-9A-Fa-f]{4}){9}(?![0-9A-Za-z])/g,
+  /** A dot between digits that could be the first of a dotted quad; the address is matched stickily. */
+  ipv4Anchor: /\.\d{1,3}\.\d{1,3}\.\d/g,
+  ipv4: /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2})|:(\d{1,5}))?(?![\w\-]|\.\d)/y,
+  ipv6Anchor: /:[0-9A-Fa-f]{0,4}:/g,
+  ssdeep: /(\d{1,10}):([A-Za-z0-9/+]{3,64}):([A-Za-z0-9/+]{3,64})(?![\w/+:])/g,
+  pgpAnchor: /[ \u00A0][0-9A-Fa-f]{4}[ \u00A0]{1,2}[0-9A-Fa-f]{4}[ \u00A0]/g,
+  pgpSpaced: /[0-9A-Fa-f]{4}(?:[ \u00A0]{1,2}[0-9A-Fa-f]{4}){9}(?![0-9A-Za-z])/y,
   cve: /(?<![\w\-])CVE[\-\u2010-\u2015_ ]?(\d{4})[\-\u2010-\u2015_ ](\d{4,7})(?!\d)/gi,
   cwe: /(?<![\w\-])CWE[\-\u2010-\u2015 ]?(\d{1,4})(?![\d\-])/gi,
   attack: /(?<![\w.\-])(?:TA\d{4}|T\d{4}(?:\.\d{3})?|G\d{4}|S\d{4})(?![\w\-]|\.\d)/g,
   asn: /(?<![\w\-])AS(?:N[ :]?)?(\d{1,10})(?![\d\-]|\.\d)/g,
-  mac: /(?<![\w:\-.])(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/g,
+  macAnchor: /[:\-][0-9A-Fa-f]{2}[:\-]|\.[0-9A-Fa-f]{4}\./g,
+  mac: /(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/y,
   telegramLink: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(\+[\w\-]{6,64}|joinchat\/[\w\-]{6,64}|[A-Za-z]\w{3,31})(?![\w\-])/gi,
   discord: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:discord\.gg|discord(?:app)?\.com\/invite)\/([A-Za-z0-9\-]{2,32})(?![\w\-])/gi,
-  filename: new RegExp(`(?<![\\w.\\-$%~/\\\\\\u0400-\\u04FF])[\\w\\-\\u0400-\\u04FF][\\w\\-.\\u0400-\\u04FF]{0,200}\\.(?:${EXT})(?![\\w\\-]|\\.[A-Za-z0-9])`, 'gi'),
+  /** `.ext` at the end of a token; the stem is scanned backwards in code. */
+  fileExtension: new RegExp(`\\.(?:${EXT})(?![\\w\\-]|\\.[A-Za-z0-9])`, 'gi'),
   windowsPath: /(?<![\w\\])(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\(?:[^\\\r\n\t"<>|*?:[\],;，。、；]{1,128}\\){0,24}[^\\\s"<>|*?:[\],;，。、；]{0,128}/g,
-  unixPath: /(?<![\w/.~:])(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))(?:\/[\w.\-+@%~]{1,128}){1,24}\/?/g,
+  unixPath: /(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))(?:\/[\w.\-+@%~]{1,128}){1,24}\/?/g,
   registry: /(?<![\w\\])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?((?:\\[^\\\r\n\t"<>|[\],;，。、；]{1,128}(?=\\)){0,24}\\[^\\\s"<>|[\],;'，。、；]{1,128})/g,
 } as const satisfies Record<string, RegExp>;
 

@@ -9,12 +9,13 @@
  */
 
 /**
- * One alternation, each branch starting with a distinct literal or small class so the scan stays
- * linear. Optional horizontal whitespace around bracketed markers (`evil [.] com`) and one line
- * break after them (`evil[.]\ncom`) are swallowed with the marker.
+ * One alternation whose branches each start with a literal or a narrow class (`[`, `(`, `{`, `:`,
+ * h, f, full-width dots, zero-width characters), so the scan stays linear and fast; the
+ * look-behinds sit after the first character. Whitespace around bracketed markers
+ * (`evil [.] com`) and one line break after a dot marker (`evil[.]\ncom`) are absorbed in code.
  */
 export const DEFANG_RE =
-  /[ \t]{0,2}(?:\[\.\]|\(\.\)|\{\.\}|\[\s?dot\s?\]|\(\s?dot\s?\)|\{dot\}|\[точка\]|\(точка\)|\[点\]|\(点\))[ \t]{0,2}(?:\r?\n)?|[ \t]{0,2}(?:\[at\]|\(at\)|\{at\}|\[@\]|\(@\)|\{@\}|\[собака\]|\(собака\))[ \t]{0,2}|\[:\/\/\]|\[:\]|\(:\)|\[\/\]|:\[\/\/\]|\b[hH](?:xx|XX|\*\*|__|xX|Xx)[pP](?=[sS]?(?::|\[:))|\b[fF][xX][pP](?=:|\[:)|(?<=[A-Za-z0-9])[．。](?=[A-Za-z0-9])|[\u200B-\u200D\u2060\uFEFF\u00AD]/gi;
+  /\[(?:\.|[dD][oO][tT]|\s[dD][oO][tT]\s|[aA][tT]|\s[aA][tT]\s|@|:|:\/\/|\/|точка|собака|点)\]|\((?:\.|[dD][oO][tT]|[aA][tT]|@|:|точка|собака|点)\)|\{(?:\.|[dD][oO][tT]|[aA][tT]|@)\}|:\[\/\/\]|[hH](?<![\w][hH])(?:xx|XX|\*\*|__|xX|Xx)[pP](?=[sS]?(?::|\[:))|[fF](?<![\w][fF])[xX][pP](?=:|\[:)|[．。](?<=[A-Za-z0-9][．。])(?=[A-Za-z0-9])|[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 
 export interface Refanged {
   /** The refanged text (identical to the input when nothing was rewritten). */
@@ -32,7 +33,19 @@ export interface Refanged {
 /** Invisible characters dropped from indicators (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen). */
 export const ZERO_WIDTH = /^[\u200B-\u200D\u2060\uFEFF\u00AD]$/;
 
+const REPLACEMENTS = new Map<string, string>();
+
+/** Memoised: the set of distinct markers is small. */
 function replacementFor(marker: string): string {
+  let rep = REPLACEMENTS.get(marker);
+  if (rep === undefined) {
+    rep = computeReplacement(marker);
+    if (REPLACEMENTS.size < 1000) REPLACEMENTS.set(marker, rep);
+  }
+  return rep;
+}
+
+function computeReplacement(marker: string): string {
   if (ZERO_WIDTH.test(marker)) return '';
   const t = marker.trim().toLowerCase();
   if (t.startsWith('h')) return 'http';
@@ -42,6 +55,10 @@ function replacementFor(marker: string): string {
   if (t === '[/]') return '/';
   if (t.includes(':')) return ':';
   return '.'; // [.] (.) {.} [dot] (dot) [точка] [点] ． 。
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 export function refang(text: string): Refanged {
@@ -58,14 +75,28 @@ export function refang(text: string): Refanged {
     const marker = m[0];
     const rep = replacementFor(marker);
     if (rep === marker) continue;
-    out += text.slice(last, m.index) + rep;
-    const ns = m.index + shift;
+    let from = m.index;
+    let to = m.index + marker.length;
+    const bracketed = marker.length > 2 && (rep === '.' || rep === '@');
+    if (bracketed) {
+      // `evil [.] com`, `user [at] host`: up to two blanks each side belong to the marker.
+      while (from > last && m.index - from < 2 && isBlank(text.charCodeAt(from - 1))) from--;
+      while (to - (m.index + marker.length) < 2 && isBlank(text.charCodeAt(to))) to++;
+      // `evil[.]\ncom`: an indicator split after a dot marker continues on the next line.
+      if (rep === '.') {
+        if (text.charCodeAt(to) === 13 && text.charCodeAt(to + 1) === 10) to += 2;
+        else if (text.charCodeAt(to) === 10) to += 1;
+      }
+    }
+    out += text.slice(last, from) + rep;
+    const ns = from + shift;
     nStart.push(ns);
     nEnd.push(ns + rep.length);
-    oStart.push(m.index);
-    oEnd.push(m.index + marker.length);
-    shift += rep.length - marker.length;
-    last = m.index + marker.length;
+    oStart.push(from);
+    oEnd.push(to);
+    shift += rep.length - (to - from);
+    last = to;
+    DEFANG_RE.lastIndex = to;
   }
   if (nStart.length === 0) {
     return {

@@ -9,12 +9,26 @@ import { authHook, tokenOf } from './auth.js';
 import { adminRoutes } from './routes/admin.js';
 import { indicatorRoutes } from './routes/indicators.js';
 import { postRoutes } from './routes/posts.js';
+import { actorRoutes } from './routes/actors.js';
+import { exploitRoutes, kevLoader } from './routes/exploits.js';
+import { modelRoutes } from './routes/models.js';
+import { overviewRoutes } from './routes/overview.js';
+import { savedSearchRoutes } from './routes/saved-searches.js';
+import { watchlistRoutes } from './routes/watchlists.js';
+import { sessionRoutes } from './session.js';
+import { findWebRoot, registerWeb } from './web.js';
 
 export interface AppOptions {
   readonly store: Store;
   readonly config: Config;
   /** pino logger options; `false` silences logs (tests). */
   readonly logger?: boolean | { level: string };
+  /** Built dashboard directory; default: web/dist when built; null: no dashboard. */
+  readonly webRoot?: string | null;
+  /** CISA KEV JSON for the exploit pages; default: THREATMINER_KEV_FILE. */
+  readonly kevFile?: string;
+  /** Model cards directory; default: THREATMINER_MODELS or models/. */
+  readonly modelsDir?: string;
 }
 
 export type App = FastifyInstance;
@@ -38,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('apiKey', null);
+  app.decorateRequest('session', null);
+  await registerWeb(app, { root: options.webRoot === undefined ? findWebRoot() : options.webRoot });
 
   await app.register(swagger, {
     openapi: {
@@ -61,7 +77,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', authHook(store));
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
   });
   app.setErrorHandler((error, request, reply) => {
@@ -81,6 +97,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(postRoutes, { prefix: '/api/v1', store });
   await app.register(indicatorRoutes, { prefix: '/api/v1', store });
   await app.register(adminRoutes, { prefix: '/api/v1', store });
+  const kev = kevLoader(options.kevFile ?? process.env.THREATMINER_KEV_FILE);
+  await app.register(sessionRoutes, { prefix: '/api/v1', store });
+  await app.register(overviewRoutes, { prefix: '/api/v1', store, kev });
+  await app.register(exploitRoutes, { prefix: '/api/v1', store, kev });
+  await app.register(actorRoutes, { prefix: '/api/v1', store });
+  await app.register(watchlistRoutes, { prefix: '/api/v1', store });
+  await app.register(savedSearchRoutes, { prefix: '/api/v1', store });
+  await app.register(modelRoutes, { prefix: '/api/v1', ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }) });
   await app.ready();
   return app;
 }

@@ -1,10 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/index.js';
 import { roleAllows, verifyApiKey, type ApiKeyInfo, type Role } from '../store/api-keys.js';
+import { CSRF_HEADER, csrfOk, sessionOf, type SessionInfo } from './session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey: ApiKeyInfo | null;
+    /** The dashboard session when the request was authenticated by its cookie. */
+    session: SessionInfo | null;
   }
   interface FastifyContextConfig {
     /** Least role a route needs; `public` routes need no key. */
@@ -26,7 +29,22 @@ export function authHook(store: Store) {
     request.apiKey = null;
     if (needed === 'public') return;
     const token = tokenOf(request);
+    request.session = null;
     if (token === null) {
+      // No key header: a dashboard session cookie may stand in for it (see session.ts).
+      const session = await sessionOf(store, request);
+      if (session !== null) {
+        if (!csrfOk(request, session)) {
+          await reply.code(403).send({ error: 'forbidden', message: `state-changing requests with a session need the ${CSRF_HEADER} header` });
+          return;
+        }
+        request.session = session;
+        request.apiKey = session.key;
+        if (!roleAllows(session.key.role, needed)) {
+          await reply.code(403).send({ error: 'forbidden', message: `this route needs the ${needed} role; the key has ${session.key.role}` });
+        }
+        return;
+      }
       await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'an API key is required (Authorization: Bearer tm_…)' });
       return;
     }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_crawl_frontier.js';
 import * as m0003 from './0003_actors.js';
+import * as m0004 from './0004_sessions_watchlists.js';
 
 /**
  * Migrations in order. A static list (not a directory scan) so they work from source, from the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_crawl_frontier': m0002,
   '0003_actors': m0003,
+  '0004_sessions_watchlists': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -128,3 +128,26 @@ test('without credentials, members-only boards are reported as login-required; a
     }
   });
 });
+
+test('the example site configs load, and the custom-profile example crawls only its boards', async () => {
+  for (const f of ['simulator-xenforo.yml', 'simulator-phpbb-ru.yml', 'simulator-vbulletin-zh.yml', 'custom-profile.yml']) {
+    assert.doesNotThrow(() => loadSiteConfig(join('examples/sites', f)), f);
+  }
+  assert.equal(loadSiteConfig('examples/sites/onion-via-tor.yml').config.network.proxy, 'socks5h://127.0.0.1:9050');
+  await withSim({ forums: ['xenforo'] }, async (sim) => {
+    const resolved = loadSiteConfig('examples/sites/custom-profile.yml');
+    const forum = sim.forums[0]!;
+    resolved.config.url = `${forum.url}forums/`;
+    resolved.config.politeness.delayMs = 0;
+    resolved.config.politeness.jitterMs = 0;
+    const store = await memoryStore();
+    try {
+      const summary = await crawlSite(resolved, store);
+      assert.equal(summary.profile, 'xenforo-custom/1');
+      const boards = await store.db.selectFrom('boards').select('name').execute();
+      assert.deepEqual(boards.map((b) => b.name).sort(), ['Exploits & Vulnerabilities', 'Marketplace']);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -137,7 +137,7 @@ test('the example site configs load, and the custom-profile example crawls only 
   await withSim({ forums: ['xenforo'] }, async (sim) => {
     const resolved = loadSiteConfig('examples/sites/custom-profile.yml');
     const forum = sim.forums[0]!;
-    resolved.config.url = `${forum.url}forums/`;
+    resolved.config.url = forum.url;
     resolved.config.politeness.delayMs = 0;
     resolved.config.politeness.jitterMs = 0;
     const store = await memoryStore();

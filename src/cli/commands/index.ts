@@ -11,6 +11,7 @@ import * as statsCommand from './stats.js';
 import * as extractCommand from './extract.js';
 import * as crawl from './crawl.js';
 import * as simulate from './simulate.js';
+import * as exploitsCommand from './exploits.js';
 
 /**
  * Every CLI command lives in its own module exporting `register(program)`. Add new commands to
@@ -33,6 +34,7 @@ const commandModules: readonly CommandModule[] = [
   extractCommand,
   crawl,
   simulate,
+  exploitsCommand,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as iocsTask from './iocs.js';
 import * as actorsTask from './actors.js';
+import * as exploitsTask from './exploits.js';
 
 /**
  * `threatminer eval <task>`: evaluation commands, one module per task (iocs, exploits, …), each
@@ -13,6 +14,7 @@ interface EvalTaskModule {
 const evalTasks: readonly EvalTaskModule[] = [
   iocsTask,
   actorsTask,
+  exploitsTask,
 ];
 
 export function register(program: Command): void {

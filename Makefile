@@ -8,7 +8,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: setup system deps native build test demo bench clean
+.PHONY: setup system deps native build web test demo bench clean
 
 setup: system deps native build
 
@@ -24,12 +24,19 @@ deps: node_modules/.install-stamp
 native: deps
 	@if [ -f native/binding.gyp ]; then node scripts/build-native.mjs; fi
 
-build: deps
+build: deps web
 	npx tsc -p tsconfig.build.json
+
+# The dashboard (web/dist), rebuilt only when its sources changed.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+web/dist/index.html: $(WEB_SOURCES) node_modules/.install-stamp
+	npm run build:web
+web: deps web/dist/index.html
 
 test: setup
 	npx tsc -p tsconfig.json --noEmit
 	node scripts/run-tests.mjs
+	npm run test:web
 
 demo: setup
 	node bin/threatminer.js demo

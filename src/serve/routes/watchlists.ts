@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Store } from '../../store/index.js';
 import { ErrorBody, IdParam } from '../schemas.js';
-import { webDb } from '../web-db.js';
+import { webDb, type WebDatabase } from '../web-db.js';
 
 /**
  * Watchlists: an organisation registers its domains, IP ranges, products, brands and CVEs and
@@ -73,10 +73,10 @@ export const watchlistRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (a
     }));
   }
 
-  async function writeItems(id: string, items: readonly WatchItem[], at: string): Promise<void> {
-    await db.deleteFrom('watchlist_items').where('watchlist_id', '=', id).execute();
+  async function writeItems(trx: Kysely<WebDatabase>, id: string, items: readonly WatchItem[], at: string): Promise<void> {
+    await trx.deleteFrom('watchlist_items').where('watchlist_id', '=', id).execute();
     const unique = [...new Map(items.map((i) => [`${i.kind}\u0000${i.value}`, i])).values()];
-    if (unique.length > 0) await db.insertInto('watchlist_items').values(unique.map((i) => ({ id: randomUUID(), watchlist_id: id, kind: i.kind, value: i.value, created_at: at }))).execute();
+    if (unique.length > 0) await trx.insertInto('watchlist_items').values(unique.map((i) => ({ id: randomUUID(), watchlist_id: id, kind: i.kind, value: i.value, created_at: at }))).execute();
   }
 
   app.get('/watchlists', {
@@ -90,9 +90,9 @@ export const watchlistRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (a
   }, async (request, reply) => {
     const id = randomUUID();
     const at = new Date().toISOString();
-    await db.transaction().execute(async () => {
-      await db.insertInto('watchlists').values({ id, name: request.body.name, created_by: request.apiKey!.name, created_at: at, updated_at: at }).execute();
-      await writeItems(id, request.body.items, at);
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('watchlists').values({ id, name: request.body.name, created_by: request.apiKey!.name, created_at: at, updated_at: at }).execute();
+      await writeItems(trx, id, request.body.items, at);
     });
     return reply.code(201).send((await load(id))[0]!);
   });
@@ -102,9 +102,13 @@ export const watchlistRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (a
     schema: { summary: 'Replace a watchlist\'s name and items', tags: ['watchlists'], params: IdParam, body: WatchlistBody, response: { 200: Watchlist, 404: ErrorBody } },
   }, async (request, reply) => {
     const at = new Date().toISOString();
-    const updated = await db.updateTable('watchlists').set({ name: request.body.name, updated_at: at }).where('id', '=', request.params.id).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) return reply.code(404).send({ error: 'not_found', message: `no watchlist ${request.params.id}` });
-    await writeItems(request.params.id, request.body.items, at);
+    const found = await db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable('watchlists').set({ name: request.body.name, updated_at: at }).where('id', '=', request.params.id).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
+      await writeItems(trx, request.params.id, request.body.items, at);
+      return true;
+    });
+    if (!found) return reply.code(404).send({ error: 'not_found', message: `no watchlist ${request.params.id}` });
     return (await load(request.params.id))[0]!;
   });
 

@@ -68,16 +68,16 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions): Pr
   // Hashed file names: a new build gets new names, so assets can be cached for good.
   app.get('/assets/*', { config: { role: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const path = (request.params as { '*': string })['*'];
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
-    return reply.sendFile(`assets/${path}`, root);
+    return reply.sendFile(`assets/${path}`, root, { maxAge: '365d', immutable: true });
   });
   for (const file of ['favicon.svg']) {
-    app.get(`/${file}`, { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.sendFile(file, root));
+    app.get(`/${file}`, { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.sendFile(file, root, { maxAge: '1d' }));
   }
   // Client-side routes all load the same page; unknown API paths stay JSON 404s.
   const page = async (request: { url: string }, reply: import('fastify').FastifyReply) => {
     if (request.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: `no route ${request.url.split('?')[0]}` });
-    return reply.sendFile('index.html', root);
+    // No cache for the page itself (the app hook sets no-store): it names the current assets.
+    return reply.sendFile('index.html', root, { cacheControl: false });
   };
   app.get('/', { config: { role: 'public' }, schema: { hide: true } }, page);
   app.get('/*', { config: { role: 'public' }, schema: { hide: true } }, page);

@@ -37,7 +37,7 @@ const Portrait = z.object({
   firstSeen: z.string().nullable(), lastSeen: z.string().nullable(), posts: z.number(), threadsStarted: z.number(),
   activity: z.object({
     monthly: z.array(z.object({ month: z.string(), posts: z.number() })), hourUtc: z.array(z.number()), weekdayUtc: z.array(z.number()),
-    timezone: z.object({ utcOffsetHours: z.number().nullable(), confidence: z.number(), troughShare: z.number(), quietHoursUtc: z.array(z.number()) }),
+    timezone: z.object({ utcOffsetHours: z.number().nullable(), confidence: z.number(), troughShare: z.number().nullable(), quietHoursUtc: z.array(z.number()) }),
   }),
   languages: z.array(z.object({ language: z.string(), posts: z.number(), share: z.number() })),
   expertise: z.object({
@@ -140,6 +140,8 @@ export const actorRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, 
   }, async (request, reply) => {
     const p = await portrait(store, request.params.id);
     if (p === null) return reply.code(404).send({ error: 'not_found', message: `no actor ${request.params.id}` });
-    return p as unknown as z.infer<typeof Portrait>;
+    // JSON has no NaN (e.g. the time-zone trough share of an actor with too few posts): a JSON
+    // round trip turns non-finite numbers into null, which the schema allows.
+    return JSON.parse(JSON.stringify(p)) as z.infer<typeof Portrait>;
   });
 };

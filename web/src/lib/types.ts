@@ -56,7 +56,7 @@ export interface Count { value: string; mentions: number }
 export interface Portrait {
   actor: { id: string; siteId: string; siteName: string; handle: string; reputation: number | null; postCount: number | null; joinedAt: string | null; profileUrl: string | null };
   firstSeen: string | null; lastSeen: string | null; posts: number; threadsStarted: number;
-  activity: { monthly: { month: string; posts: number }[]; hourUtc: number[]; weekdayUtc: number[]; timezone: { utcOffsetHours: number | null; confidence: number; troughShare: number; quietHoursUtc: number[] } };
+  activity: { monthly: { month: string; posts: number }[]; hourUtc: number[]; weekdayUtc: number[]; timezone: { utcOffsetHours: number | null; confidence: number; troughShare: number | null; quietHoursUtc: number[] } };
   languages: { language: string; posts: number; share: number }[];
   expertise: { exploitCategories: { label: string; posts: number }[]; attack: { id: string; type: string; mentions: number }[]; boards: { board: string; posts: number }[]; codePosts: number };
   associated: { malwareTools: Count[]; cves: Count[]; indicators: (Count & { type: string })[]; contacts: (Count & { type: string })[] };

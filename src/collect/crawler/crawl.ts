@@ -8,7 +8,7 @@ import { CookieJar } from './cookies.js';
 import { normaliseDate, type DateContext } from './dates.js';
 import {
   detectEngine, extractBoard, extractIndex, extractProfile, extractThread, findLoginForm, needsLogin, parseHtml,
-  ProfileMismatchError, type Doc, type ThreadPage,
+  ProfileMismatchError, showsLoginForm, type Doc, type ThreadPage,
 } from './extract.js';
 import { Frontier, type FrontierRow, type NewLink } from './frontier.js';
 import { FetchError, HttpClient, type ErrorKind, type FetchResult } from './http.js';
@@ -212,8 +212,8 @@ class Crawler {
     } catch (err) {
       throw new UserError(`site ${this.config.name}: cannot fetch the start page ${start} to detect the engine: ${(err as Error).message}`, { cause: err });
     }
-    const $ = parseHtml(res.body);
-    const found = detectEngine($, res.body, PROFILE_LIST);
+    const doc = parseHtml(res.body);
+    const found = detectEngine(doc, res.body, PROFILE_LIST);
     if (found === undefined) {
       throw new UserError(`site ${this.config.name}: could not detect the forum engine at ${start} (known: ${Object.keys(BUILTIN_PROFILES).join(', ')}); set "engine:" or give a custom "profile:" in the site config`);
     }
@@ -239,8 +239,7 @@ class Crawler {
       const fields = form.fields.filter(([name]) => name !== profile.login.username && name !== profile.login.password);
       fields.push([profile.login.username, auth.username], [profile.login.password, auth.password]);
       const result = await this.fetchRetrying(form.action, { method: 'POST', form: fields, referer: loginUrl });
-      const $ = parseHtml(result.body);
-      if (result.status >= 400 || $(profile.login.form).find(`input[name="${profile.login.password}"]`).length > 0) {
+      if (result.status >= 400 || showsLoginForm(parseHtml(result.body), profile)) {
         throw new FetchError('login-failed', `login as ${auth.username} at ${form.action} was refused (HTTP ${result.status})`, false);
       }
       this.summary.logins++;
@@ -336,13 +335,13 @@ class Crawler {
       this.progress(row.url);
       return;
     }
-    let $: Doc;
+    let doc: Doc;
     try {
-      $ = parseHtml(res.body);
+      doc = parseHtml(res.body);
     } catch (err) {
       return this.failed(row, new FetchError('network', `${row.url}: unparseable HTML: ${(err as Error).message}`, false));
     }
-    if ((row.kind === 'board' || row.kind === 'thread') && needsLogin($, res.status, profile)) {
+    if ((row.kind === 'board' || row.kind === 'thread') && needsLogin(doc, res.status, profile)) {
       const auth = this.config.auth;
       if (auth !== undefined && 'username' in auth && this.consecutiveLoginFailures < 3) {
         // The session expired (or was never there): log in again and retry this page.
@@ -360,7 +359,7 @@ class Crawler {
     if (res.status >= 400) return this.failed(row, new FetchError('http-4xx', `${row.url}: HTTP ${res.status}`, res.status === 408, res.status));
     this.summary.pages++;
     try {
-      const links = await this.handle(row, $, res);
+      const links = await this.handle(row, doc, res);
       await this.frontier.complete(row.url, { status: res.status, etag: res.etag, lastModified: res.lastModified, contentHash: contentHash(res.body) }, links);
       this.successes++;
       this.options.onPageStored?.(row.url);
@@ -447,7 +446,7 @@ class Crawler {
     return this.link(next, row.kind, row.depth, { groupKey: group, board: row.board ?? undefined });
   }
 
-  private async handle(row: FrontierRow, $: Doc, res: FetchResult): Promise<NewLink[]> {
+  private async handle(row: FrontierRow, doc: Doc, res: FetchResult): Promise<NewLink[]> {
     const profile = this.profile!;
     const out: NewLink[] = [];
     const push = (l: NewLink | undefined): void => {
@@ -456,14 +455,14 @@ class Crawler {
     const boardsWanted = this.config.scope.boards?.map((b) => b.toLowerCase());
     switch (row.kind) {
       case 'index': {
-        for (const b of extractIndex($, profile, res.url)) {
+        for (const b of extractIndex(doc, profile, res.url)) {
           if (boardsWanted !== undefined && !boardsWanted.includes(b.text.toLowerCase())) continue;
           push(this.link(b.url, 'board', row.depth + 1, { board: b.text }));
         }
         return out;
       }
       case 'board': {
-        const page = extractBoard($, profile, res.url);
+        const page = extractBoard(doc, profile, res.url);
         for (const t of page.threads) {
           const l = this.link(t.url, 'thread', row.depth + 1, { board: row.board ?? undefined, hint: t.hint });
           if (l !== undefined) out.push({ ...l, groupKey: l.url });
@@ -476,7 +475,7 @@ class Crawler {
       case 'thread': {
         let page: ThreadPage;
         try {
-          page = extractThread($, profile, res.url);
+          page = extractThread(doc, profile, res.url);
         } catch (err) {
           // Past the last page of a thread (infinite pagination) is an empty page, not a redesign.
           if (err instanceof ProfileMismatchError && err.field === 'thread.post' && row.groupKey !== null && row.groupKey !== row.url) {
@@ -495,7 +494,7 @@ class Crawler {
         return out;
       }
       case 'profile': {
-        const p = extractProfile($, profile, res.url);
+        const p = extractProfile(doc, profile, res.url);
         const joined = p.joinedRaw === undefined ? undefined : normaliseDate(p.joinedRaw, this.dateContext);
         const set: { reputation?: number; post_count?: number; joined_at?: string; profile_url: string } = { profile_url: res.url };
         if (p.reputation !== undefined) set.reputation = p.reputation;

@@ -1,15 +1,43 @@
-import * as cheerio from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { compile, selectAll, selectOne } from 'css-select';
+import type { AnyNode, Document, Element } from 'domhandler';
+import { getInnerHTML } from 'domutils';
+import { parseDocument } from 'htmlparser2';
 import { UserError } from '../../core/errors.js';
 import type { EngineProfile, Field } from './profiles/types.js';
 
 /**
- * Applies a declarative engine profile to a parsed page. Parsing is htmlparser2 through cheerio:
- * a tolerant, streaming HTML tokenizer that recovers from broken markup, never runs scripts or
- * loads resources, and is several times faster than a full HTML5 tree builder (parse5) — which
- * matters at hundreds of pages a second. The malformed-HTML hostile test holds it to account.
+ * Applies a declarative engine profile to a parsed page. Parsing is htmlparser2: a tolerant,
+ * streaming HTML tokenizer that recovers from broken markup, never runs scripts or loads
+ * resources, and is several times faster than a full HTML5 tree builder — which matters at
+ * hundreds of pages a second (the malformed-HTML hostile test holds it to account). Selectors
+ * are css-select queries, compiled once per selector string and cached.
  */
-export type Doc = cheerio.CheerioAPI;
+export interface Doc {
+  readonly root: Document;
+}
+
+// css-select's compile() returns a query typed over nodes; with the default (domutils) adapter
+// it only ever matches elements.
+type Query = ReturnType<typeof compile<AnyNode, Element>>;
+const queries = new Map<string, Query>();
+function query(selector: string): Query {
+  let q = queries.get(selector);
+  if (q === undefined) {
+    q = compile<AnyNode, Element>(selector);
+    queries.set(selector, q);
+  }
+  return q;
+}
+
+export function all(selector: string, context: AnyNode | AnyNode[]): Element[] {
+  return selectAll<AnyNode, Element>(query(selector) as never, context);
+}
+
+export function one(selector: string, context: AnyNode | AnyNode[]): Element | null {
+  return selectOne<AnyNode, Element>(query(selector) as never, context);
+}
+
+const attr = (el: Element, name: string): string | undefined => el.attribs[name];
 
 export class ProfileMismatchError extends UserError {
   constructor(
@@ -24,8 +52,7 @@ export class ProfileMismatchError extends UserError {
 }
 
 export function parseHtml(html: string): Doc {
-  // `xml` with xmlMode false selects htmlparser2 in HTML mode (cheerio's documented switch).
-  return cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } });
+  return { root: parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }) };
 }
 
 const BLOCK = new Set(['p', 'div', 'li', 'ul', 'ol', 'tr', 'table', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dd', 'dt', 'dl', 'section', 'article', 'aside', 'header', 'footer', 'hr', 'form', 'fieldset']);
@@ -86,19 +113,19 @@ function compiled(source: string): RegExp {
 }
 
 /** Reads one field relative to `context`; undefined when the element or value is missing. */
-export function readField($: Doc, context: AnyNode, field: Field, vars: FieldVars = {}): string | undefined {
+export function readField(context: AnyNode, field: Field, vars: FieldVars = {}): string | undefined {
   const spec = typeof field === 'string' ? { selector: field } : field;
-  const el = spec.selector === undefined ? $(context as Element) : $(context as Element).find(spec.selector).first();
-  if (el.length === 0) return undefined;
+  const el = spec.selector === undefined ? (context as Element) : one(spec.selector, context);
+  if (el === null) return undefined;
   let value: string | undefined;
   if (spec.attr !== undefined) {
-    value = el.attr(spec.attr);
+    value = el.attribs === undefined ? undefined : attr(el, spec.attr);
   } else if (spec.strip !== undefined && spec.strip.length > 0) {
     const skip = new Set<AnyNode>();
-    for (const s of spec.strip) for (const n of el.find(s).toArray()) skip.add(n);
-    value = textOf(el[0]!, skip).replace(/\n/g, ' ');
+    for (const s of spec.strip) for (const n of all(s, el)) skip.add(n);
+    value = textOf(el, skip).replace(/\n/g, ' ');
   } else {
-    value = textOf(el[0]!).replace(/\n/g, ' ');
+    value = textOf(el).replace(/\n/g, ' ');
   }
   if (value === undefined) return undefined;
   value = value.trim();
@@ -113,14 +140,14 @@ export function readField($: Doc, context: AnyNode, field: Field, vars: FieldVar
     return spec.template.replace(/\{(1|thread|attr:[\w-]+)\}/g, (_all, key: string) => {
       if (key === '1') return group;
       if (key === 'thread') return vars.thread ?? '';
-      return el.attr(key.slice(5)) ?? '';
+      return attr(el, key.slice(5)) ?? '';
     });
   }
   return group === '' ? undefined : group;
 }
 
-function required($: Doc, context: AnyNode, field: Field, name: string, profile: EngineProfile, url: string, vars: FieldVars = {}): string {
-  const value = readField($, context, field, vars);
+function required(context: AnyNode, field: Field, name: string, profile: EngineProfile, url: string, vars: FieldVars = {}): string {
+  const value = readField(context, field, vars);
   if (value === undefined) throw new ProfileMismatchError(profile.version, name, typeof field === 'string' ? field : (field.selector ?? `[${field.attr ?? 'text'}]`), url);
   return value;
 }
@@ -144,9 +171,9 @@ function resolveUrl(href: string | undefined, base: string): string | undefined 
   }
 }
 
-export function detectEngine($: Doc, html: string, profiles: readonly EngineProfile[]): EngineProfile | undefined {
+export function detectEngine(doc: Doc, html: string, profiles: readonly EngineProfile[]): EngineProfile | undefined {
   for (const p of profiles) {
-    if (p.detect.selectors.some((s) => $(s).length > 0) || p.detect.substrings.some((s) => html.includes(s))) return p;
+    if (p.detect.selectors.some((s) => one(s, doc.root) !== null) || p.detect.substrings.some((s) => html.includes(s))) return p;
   }
   return undefined;
 }
@@ -156,17 +183,17 @@ export interface Link {
   readonly text: string;
 }
 
-function links($: Doc, selector: string, base: string): Link[] {
+function links(doc: Doc, selector: string, base: string): Link[] {
   const out: Link[] = [];
-  $(selector).each((_i, el) => {
-    const url = resolveUrl($(el).attr('href'), base);
+  for (const el of all(selector, doc.root)) {
+    const url = resolveUrl(attr(el, 'href'), base);
     if (url !== undefined) out.push({ url, text: textOf(el).replace(/\n/g, ' ') });
-  });
+  }
   return out;
 }
 
-export function extractIndex($: Doc, profile: EngineProfile, url: string): Link[] {
-  const boards = links($, profile.index.boardLinks, url);
+export function extractIndex(doc: Doc, profile: EngineProfile, url: string): Link[] {
+  const boards = links(doc, profile.index.boardLinks, url);
   if (boards.length === 0) throw new ProfileMismatchError(profile.version, 'index.boardLinks', profile.index.boardLinks, url);
   return boards;
 }
@@ -181,17 +208,18 @@ export interface BoardPage {
   readonly next: string | undefined;
 }
 
-export function extractBoard($: Doc, profile: EngineProfile, url: string): BoardPage {
+export function extractBoard(doc: Doc, profile: EngineProfile, url: string): BoardPage {
   const threads: ListedThread[] = [];
-  $(profile.board.threadRow).each((_i, row) => {
-    const a = $(row).find(profile.board.threadLink).first();
-    const href = resolveUrl(a.attr('href'), url);
-    if (href === undefined) return;
-    const hint = profile.board.threadHint === undefined ? undefined : readField($, row, profile.board.threadHint);
-    threads.push({ url: href, text: textOf(a[0]!).replace(/\n/g, ' '), hint });
-  });
-  const subBoards = profile.board.subBoardLinks === undefined ? [] : links($, profile.board.subBoardLinks, url);
-  return { threads, subBoards, next: resolveUrl($(profile.board.nextPage).first().attr('href'), url) };
+  for (const row of all(profile.board.threadRow, doc.root)) {
+    const a = one(profile.board.threadLink, row);
+    const href = a === null ? undefined : resolveUrl(attr(a, 'href'), url);
+    if (a === null || href === undefined) continue;
+    const hint = profile.board.threadHint === undefined ? undefined : readField(row, profile.board.threadHint);
+    threads.push({ url: href, text: textOf(a).replace(/\n/g, ' '), hint });
+  }
+  const subBoards = profile.board.subBoardLinks === undefined ? [] : links(doc, profile.board.subBoardLinks, url);
+  const next = one(profile.board.nextPage, doc.root);
+  return { threads, subBoards, next: next === null ? undefined : resolveUrl(attr(next, 'href'), url) };
 }
 
 export interface ExtractedPost {
@@ -216,63 +244,63 @@ export interface ThreadPage {
   readonly next: string | undefined;
 }
 
-export function extractThread($: Doc, profile: EngineProfile, url: string): ThreadPage {
+export function extractThread(doc: Doc, profile: EngineProfile, url: string): ThreadPage {
   const t = profile.thread;
   const idMatch = compiled(t.threadIdFromUrl).exec(url.slice(0, 2000));
   if (!idMatch?.[1]) throw new ProfileMismatchError(profile.version, 'thread.threadIdFromUrl', t.threadIdFromUrl, url);
   const threadId = idMatch[1];
-  const root = $.root()[0]!;
-  const title = required($, root, t.title, 'thread.title', profile, url);
-  const crumbs = $(t.breadcrumb)
-    .toArray()
+  const root = doc.root;
+  const title = required(root, t.title, 'thread.title', profile, url);
+  const crumbs = all(t.breadcrumb, root)
     .map((el) => textOf(el).replace(/\n/g, ' '))
     .filter((s) => s !== '');
   // Engines whose breadcrumb ends with the thread itself (MyBB) would otherwise name the thread as board.
   if (crumbs.length > 0 && crumbs[crumbs.length - 1] === title) crumbs.pop();
   const posts: ExtractedPost[] = [];
   const vars = { thread: threadId };
-  const postEls = $(t.post).toArray();
+  const postEls = all(t.post, root);
   if (postEls.length === 0) throw new ProfileMismatchError(profile.version, 'thread.post', t.post, url);
   for (const el of postEls) {
-    const postId = required($, el, t.postId, 'thread.postId', profile, url, vars);
-    const author = required($, el, t.author, 'thread.author', profile, url, vars);
-    const dateRaw = required($, el, t.date, 'thread.date', profile, url, vars);
-    const bodyEl = $(el).find(t.body).first();
-    if (bodyEl.length === 0) throw new ProfileMismatchError(profile.version, 'thread.body', t.body, url);
+    const postId = required(el, t.postId, 'thread.postId', profile, url, vars);
+    const author = required(el, t.author, 'thread.author', profile, url, vars);
+    const dateRaw = required(el, t.date, 'thread.date', profile, url, vars);
+    const bodyEl = one(t.body, el);
+    if (bodyEl === null) throw new ProfileMismatchError(profile.version, 'thread.body', t.body, url);
     const quotes: string[] = [];
-    bodyEl.find(t.quote.selector).each((_i, q) => {
-      const target = readField($, q, t.quote.target, vars);
+    for (const q of all(t.quote.selector, bodyEl)) {
+      const target = readField(q, t.quote.target, vars);
       if (target !== undefined && !quotes.includes(target)) quotes.push(target);
-    });
+    }
     const code: { language?: string; code: string }[] = [];
-    bodyEl.find(t.code.selector).each((_i, c) => {
-      const language = t.code.language === undefined ? undefined : readField($, c, t.code.language, vars);
+    for (const c of all(t.code.selector, bodyEl)) {
+      const language = t.code.language === undefined ? undefined : readField(c, t.code.language, vars);
       code.push(language === undefined ? { code: codeText(c) } : { language, code: codeText(c) });
-    });
+    }
     const skip = new Set<AnyNode>();
-    for (const s of t.bodyExclude) for (const n of bodyEl.find(s).toArray()) skip.add(n);
-    const sig = t.signature === undefined ? undefined : $(el).find(t.signature).first();
+    for (const s of t.bodyExclude) for (const n of all(s, bodyEl)) skip.add(n);
+    const sig = t.signature === undefined ? null : one(t.signature, el);
     posts.push({
       postId,
       author,
-      authorUrl: t.authorLink === undefined ? undefined : resolveUrl(readField($, el, t.authorLink, vars), url),
-      authorPostCount: t.authorPostCount === undefined ? undefined : parseCount(readField($, el, t.authorPostCount, vars)),
+      authorUrl: t.authorLink === undefined ? undefined : resolveUrl(readField(el, t.authorLink, vars), url),
+      authorPostCount: t.authorPostCount === undefined ? undefined : parseCount(readField(el, t.authorPostCount, vars)),
       dateRaw,
-      bodyText: textOf(bodyEl[0]!, skip),
-      // Stored as found (minus nothing): it is evidence, and consumers must sanitise before rendering.
-      bodyHtml: bodyEl.html() ?? '',
+      bodyText: textOf(bodyEl, skip),
+      // Stored as found: it is evidence, and consumers must sanitise it before rendering.
+      bodyHtml: getInnerHTML(bodyEl, { decodeEntities: false }),
       quotes,
       code,
-      signature: sig !== undefined && sig.length > 0 ? textOf(sig[0]!) : undefined,
+      signature: sig === null ? undefined : textOf(sig),
     });
   }
+  const next = one(t.nextPage, root);
   return {
     threadId,
     title,
     board: crumbs.length >= 1 ? crumbs[crumbs.length - 1] : undefined,
     boardParent: crumbs.length >= 2 ? crumbs[crumbs.length - 2] : undefined,
     posts,
-    next: resolveUrl($(t.nextPage).first().attr('href'), url),
+    next: next === null ? undefined : resolveUrl(attr(next, 'href'), url),
   };
 }
 
@@ -283,20 +311,26 @@ export interface ProfilePage {
   readonly reputation: number | undefined;
 }
 
-export function extractProfile($: Doc, profile: EngineProfile, url: string): ProfilePage {
-  const root = $.root()[0]!;
+export function extractProfile(doc: Doc, profile: EngineProfile, url: string): ProfilePage {
+  const root = doc.root;
   const p = profile.profile;
   return {
-    handle: required($, root, p.handle, 'profile.handle', profile, url),
-    joinedRaw: p.joined === undefined ? undefined : readField($, root, p.joined),
-    postCount: p.postCount === undefined ? undefined : parseCount(readField($, root, p.postCount)),
-    reputation: p.reputation === undefined ? undefined : parseCount(readField($, root, p.reputation)),
+    handle: required(root, p.handle, 'profile.handle', profile, url),
+    joinedRaw: p.joined === undefined ? undefined : readField(root, p.joined),
+    postCount: p.postCount === undefined ? undefined : parseCount(readField(root, p.postCount)),
+    reputation: p.reputation === undefined ? undefined : parseCount(readField(root, p.reputation)),
   };
 }
 
-export function needsLogin($: Doc, status: number, profile: EngineProfile): boolean {
+export function needsLogin(doc: Doc, status: number, profile: EngineProfile): boolean {
   if (profile.login.requiredStatuses.includes(status)) return true;
-  return profile.login.requiredSelectors.some((s) => $(s).length > 0);
+  return profile.login.requiredSelectors.some((s) => one(s, doc.root) !== null);
+}
+
+/** Whether the page shows the profile's login form with a password field (a failed login). */
+export function showsLoginForm(doc: Doc, profile: EngineProfile): boolean {
+  const form = one(profile.login.form, doc.root);
+  return form !== null && one(`input[name="${profile.login.password}"]`, form) !== null;
 }
 
 export interface LoginForm {
@@ -305,16 +339,16 @@ export interface LoginForm {
 }
 
 /** The login form's action and every input's current value (hidden CSRF tokens included). */
-export function findLoginForm($: Doc, profile: EngineProfile, url: string): LoginForm | undefined {
-  const form = $(profile.login.form).first();
-  if (form.length === 0) return undefined;
-  const action = resolveUrl(form.attr('action') ?? url, url) ?? url;
+export function findLoginForm(doc: Doc, profile: EngineProfile, url: string): LoginForm | undefined {
+  const form = one(profile.login.form, doc.root);
+  if (form === null) return undefined;
+  const action = resolveUrl(attr(form, 'action') ?? url, url) ?? url;
   const fields: [string, string][] = [];
-  form.find('input').each((_i, input) => {
-    const name = $(input).attr('name');
-    const type = ($(input).attr('type') ?? 'text').toLowerCase();
-    if (name === undefined || type === 'checkbox' || type === 'submit' || type === 'button' || type === 'image') return;
-    fields.push([name, $(input).attr('value') ?? '']);
-  });
+  for (const input of all('input', form)) {
+    const name = attr(input, 'name');
+    const type = (attr(input, 'type') ?? 'text').toLowerCase();
+    if (name === undefined || type === 'checkbox' || type === 'submit' || type === 'button' || type === 'image') continue;
+    fields.push([name, attr(input, 'value') ?? '']);
+  }
   return { action, fields };
 }

@@ -212,19 +212,18 @@ struct CrfLayer : Layer {
 
 torch::Tensor crfNll(const torch::Tensor& em, const torch::Tensor& tagsIn, const torch::Tensor& maskIn,
                      const torch::Tensor& trans, const torch::Tensor& start, const torch::Tensor& end) {
-  const auto B = em.size(0), T = em.size(1), K = em.size(2);
+  const auto T = em.size(1), K = em.size(2);
   auto tags = tagsIn.clamp(0, K - 1);
   auto mask = maskIn.clone();
   mask.select(1, 0).fill_(true);  // an all-padding row still scores its first position
   auto maskF = mask.to(em.scalar_type());
-  auto batch = torch::arange(B, torch::kLong);
-  // Score of the gold path.
+  // Score of the gold path, vectorised over time.
   auto first = tags.select(1, 0);
   auto score = start.index_select(0, first) + em.select(1, 0).gather(1, first.unsqueeze(1)).squeeze(1);
-  for (int64_t t = 1; t < T; ++t) {
-    auto prev = tags.select(1, t - 1), cur = tags.select(1, t);
-    auto step = trans.index({prev, cur}) + em.select(1, t).gather(1, cur.unsqueeze(1)).squeeze(1);
-    score = score + step * maskF.select(1, t);
+  if (T > 1) {
+    auto prev = tags.slice(1, 0, T - 1), cur = tags.slice(1, 1, T);
+    auto steps = trans.index({prev, cur}) + em.slice(1, 1, T).gather(2, cur.unsqueeze(2)).squeeze(2);  // [B,T-1]
+    score = score + (steps * maskF.slice(1, 1, T)).sum(1);
   }
   auto lastIdx = mask.to(torch::kLong).sum(1) - 1;
   auto lastTag = tags.gather(1, lastIdx.unsqueeze(1)).squeeze(1);
@@ -236,7 +235,6 @@ torch::Tensor crfNll(const torch::Tensor& em, const torch::Tensor& tagsIn, const
     alpha = torch::where(mask.select(1, t).unsqueeze(1), next, alpha);
   }
   auto logZ = torch::logsumexp(alpha + end.unsqueeze(0), 1);
-  (void)batch;
   return (logZ - score).mean();
 }
 

@@ -12,6 +12,7 @@ import * as extractCommand from './extract.js';
 import * as crawl from './crawl.js';
 import * as simulate from './simulate.js';
 import * as exploitsCommand from './exploits.js';
+import * as mlCommand from './ml.js';
 
 /**
  * Every CLI command lives in its own module exporting `register(program)`. Add new commands to
@@ -35,6 +36,7 @@ const commandModules: readonly CommandModule[] = [
   crawl,
   simulate,
   exploitsCommand,
+  mlCommand,
 ];
 
 export function registerCommands(program: Command): void {

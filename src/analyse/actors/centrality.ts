@@ -63,6 +63,77 @@ export function pagerank(
   return { values: x, iterations, converged };
 }
 
+/**
+ * Several personalised PageRanks at once (topic-specific PageRank): the T vectors are interleaved
+ * so each iteration streams the edge arrays once for all topics instead of once per topic.
+ * Iterates until every vector has converged; each result is identical to `pagerank` with that
+ * teleport vector.
+ */
+export function pagerankMulti(
+  out: Csr,
+  options: IterationOptions & { readonly damping: number; readonly teleports: readonly Float64Array[]; readonly starts?: readonly (Float64Array | undefined)[] },
+): IterativeResult[] {
+  const { n, start, target, weight, weightSum } = out;
+  const T = options.teleports.length;
+  if (T === 0) return [];
+  const alpha = options.damping;
+  const p = new Float64Array(n * T);
+  let x = new Float64Array(n * T);
+  for (let t = 0; t < T; t++) {
+    const tele = options.teleports[t]!;
+    const init = options.starts?.[t] ?? tele;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += init[i]!;
+    for (let i = 0; i < n; i++) {
+      p[i * T + t] = tele[i]!;
+      x[i * T + t] = sum > 0 ? init[i]! / sum : tele[i]!;
+    }
+  }
+  let next = new Float64Array(n * T);
+  const dangling: number[] = [];
+  for (let i = 0; i < n; i++) if (weightSum[i] === 0) dangling.push(i);
+  const dangle = new Float64Array(T);
+  const error = new Float64Array(T);
+  const iterations = new Array<number>(T).fill(0);
+  const converged = new Array<boolean>(T).fill(false);
+  let round = 0;
+  while (round < options.maxIterations && converged.includes(false)) {
+    round++;
+    dangle.fill(0);
+    for (const i of dangling) for (let t = 0; t < T; t++) dangle[t]! += x[i * T + t]!;
+    next.fill(0);
+    for (let i = 0; i < n; i++) {
+      const inv = alpha / (weightSum[i] || 1);
+      const base = i * T;
+      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) {
+        const f = inv * weight[j]!;
+        const dst = target[j]! * T;
+        for (let t = 0; t < T; t++) next[dst + t]! += f * x[base + t]!;
+      }
+    }
+    error.fill(0);
+    for (let i = 0; i < n; i++) {
+      const base = i * T;
+      for (let t = 0; t < T; t++) {
+        const v = next[base + t]! + (alpha * dangle[t]! + (1 - alpha)) * p[base + t]!;
+        next[base + t] = v;
+        error[t]! += Math.abs(v - x[base + t]!);
+      }
+    }
+    [x, next] = [next, x];
+    for (let t = 0; t < T; t++) {
+      if (converged[t]) continue;
+      iterations[t] = round;
+      if (error[t]! < n * options.tolerance) converged[t] = true;
+    }
+  }
+  return Array.from({ length: T }, (_, t) => {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = x[i * T + t]!;
+    return { values, iterations: iterations[t]!, converged: converged[t]! };
+  });
+}
+
 /** HITS on the directed graph: hubs respond to many authorities, authorities are responded to. */
 export function hits(out: Csr, options: IterationOptions & { readonly start?: { hubs: Float64Array } }): {
   hubs: Float64Array;
@@ -72,7 +143,8 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
 } {
   const { n, start, target, weight } = out;
   let h = options.start ? Float64Array.from(options.start.hubs) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
-  let a = new Float64Array(n);
+  const a = new Float64Array(n);
+  let spare = new Float64Array(n);
   let iterations = 0;
   let converged = false;
   while (iterations < options.maxIterations) {
@@ -83,7 +155,7 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
       if (hi === 0) continue;
       for (let j = start[i]!, end = start[i + 1]!; j < end; j++) a[target[j]!]! += hi * weight[j]!;
     }
-    const nextH = new Float64Array(n);
+    const nextH = spare;
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = start[i]!, end = start[i + 1]!; j < end; j++) s += a[target[j]!]! * weight[j]!;
@@ -93,6 +165,7 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
     normaliseMax(nextH);
     let error = 0;
     for (let i = 0; i < n; i++) error += Math.abs(nextH[i]! - h[i]!);
+    spare = h;
     h = nextH;
     if (error < n * options.tolerance) {
       converged = true;
@@ -104,24 +177,34 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
   return { hubs: h, authorities: a, iterations, converged };
 }
 
-/** Eigenvector centrality on the undirected graph, iterating x ← x + Ax (stable on bipartite parts). */
-export function eigenvector(und: Csr, options: IterationOptions & { readonly start?: Float64Array }): IterativeResult {
-  const { n, start, target, weight } = und;
+/**
+ * Eigenvector centrality of the symmetrised graph (A + Aᵀ), iterating x ← x + (A + Aᵀ)x (stable on
+ * bipartite parts). Works from the directed CSR, so incremental updates need no undirected copy.
+ */
+export function eigenvector(out: Csr, options: IterationOptions & { readonly start?: Float64Array }): IterativeResult {
+  const { n, start, target, weight } = out;
   let x = options.start ? Float64Array.from(options.start) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
+  let next = new Float64Array(n);
   let iterations = 0;
   let converged = false;
   while (iterations < options.maxIterations) {
     iterations++;
-    const next = Float64Array.from(x);
+    next.set(x);
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
-      if (xi === 0) continue;
-      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) next[target[j]!]! += xi * weight[j]!;
+      let back = 0;
+      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) {
+        const t = target[j]!;
+        const w = weight[j]!;
+        next[t]! += xi * w;
+        back += x[t]! * w;
+      }
+      next[i]! += back;
     }
     normaliseL2(next);
     let error = 0;
     for (let i = 0; i < n; i++) error += Math.abs(next[i]! - x[i]!);
-    x = next;
+    [x, next] = [next, x];
     if (error < n * options.tolerance) {
       converged = true;
       break;

@@ -32,6 +32,8 @@ export const MetricsConfig = z.object({
   /** Topic-specific PageRank is run for at most this many topics (most frequent first). */
   maxTopics: z.number().int().nonnegative().max(64).default(12),
   louvainResolution: z.number().positive().default(1),
+  /** Up to this many undirected edges Louvain runs in graphology-communities-louvain; above, on CSR. */
+  louvainLibraryMaxEdges: z.number().int().nonnegative().default(150_000),
   seed: z.number().int().default(7),
 }).strict();
 export type MetricsConfig = z.infer<typeof MetricsConfig>;

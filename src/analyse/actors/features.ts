@@ -51,7 +51,8 @@ export function technicalLabels(labels: readonly ActorLabel[] | undefined, minCo
   return out;
 }
 
-type Entry = { f: AuthorFeatures; months: Map<number, number>; ind: Set<string>; mal: Set<string> };
+// Sets are created on first use: most authors never share an indicator or name a tool.
+type Entry = { f: AuthorFeatures; months: Map<number, number>; ind: Set<string> | null; mal: Set<string> | null };
 
 /**
  * Accumulates features batch by batch so an incremental update only touches the new posts;
@@ -75,8 +76,8 @@ export class FeatureAccumulator {
   snapshot(): Map<string, AuthorFeatures> {
     const result = new Map<string, AuthorFeatures>();
     for (const [id, { f, months, ind, mal }] of this.byAuthor) {
-      f.indicators = ind.size;
-      f.malwareTools = mal.size;
+      f.indicators = ind?.size ?? 0;
+      f.malwareTools = mal?.size ?? 0;
       f.activeMonths = months.size;
       if (Number.isFinite(f.firstMs) && Number.isFinite(f.lastMs)) f.tenureDays = Math.max(0, (f.lastMs - f.firstMs) / 86_400_000);
       f.consistency = consistency(months);
@@ -93,7 +94,7 @@ export class FeatureAccumulator {
           posts: 0, exploitPosts: 0, codePosts: 0, indicators: 0, malwareTools: 0, topics: new Map(),
           firstMs: Infinity, lastMs: -Infinity, activeMonths: 0, consistency: 0, tenureDays: 0, reputation: null,
         },
-        months: new Map(), ind: new Set(), mal: new Set(),
+        months: new Map(), ind: null, mal: null,
       };
       this.byAuthor.set(authorId, entry);
     }
@@ -116,22 +117,39 @@ function addPost(
   const f = entry.f;
   f.posts++;
   if (p.codeBlockCount > 0) f.codePosts++;
-  const labels = technicalLabels(index.labelsByPost.get(p.id), minLabelConfidence);
-  if (labels.length > 0) f.exploitPosts++;
-  for (const l of labels) f.topics.set(l, (f.topics.get(l) ?? 0) + 1);
-  for (const e of index.entitiesByPost.get(p.id) ?? []) {
-    const type = normaliseType(e.type);
-    if (MALWARE_TOOL_TYPES.has(type)) entry.mal.add(e.value.toLowerCase());
-    else if (INDICATOR_TYPES.has(type)) entry.ind.add(`${type}:${e.value.toLowerCase()}`);
+  const postLabels = index.labelsByPost.get(p.id);
+  if (postLabels) {
+    const labels = technicalLabels(postLabels, minLabelConfidence);
+    if (labels.length > 0) f.exploitPosts++;
+    for (const l of labels) f.topics.set(l, (f.topics.get(l) ?? 0) + 1);
   }
-  const t = p.postedAt ? Date.parse(p.postedAt) : Number.NaN;
+  const entities = index.entitiesByPost.get(p.id);
+  if (entities) {
+    for (const e of entities) {
+      const type = normaliseType(e.type);
+      if (MALWARE_TOOL_TYPES.has(type)) (entry.mal ??= new Set()).add(e.value.toLowerCase());
+      else if (INDICATOR_TYPES.has(type)) (entry.ind ??= new Set()).add(`${type}:${e.value.toLowerCase()}`);
+    }
+  }
+  const at = p.postedAt;
+  const t = at ? Date.parse(at) : Number.NaN;
   if (!Number.isNaN(t)) {
     if (t < f.firstMs) f.firstMs = t;
     if (t > f.lastMs) f.lastMs = t;
-    const d = new Date(t);
-    const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    const month = monthIndex(at as string, t);
     entry.months.set(month, (entry.months.get(month) ?? 0) + 1);
   }
+}
+
+/** Calendar month number; read straight from an ISO-8601 UTC string, else via Date. */
+function monthIndex(iso: string, ms: number): number {
+  if (iso.length >= 7 && iso.charCodeAt(4) === 45 && (iso.endsWith('Z') || iso.endsWith('+00:00'))) {
+    const year = Number(iso.slice(0, 4));
+    const month = Number(iso.slice(5, 7));
+    if (Number.isInteger(year) && month >= 1 && month <= 12) return year * 12 + month - 1;
+  }
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 /** Regular posting over the active span scores near 1; one burst scores near 0. */

@@ -41,12 +41,13 @@ export class InteractionGraph {
   readonly siteOf: string[] = [];
   readonly nodeIndex = new Map<string, number>();
   // Edge increments are appended to typed arrays (no per-edge objects: at a million edges a Map
-  // costs seconds of GC) and merged into CSR on demand; the merged form replaces the raw log.
+  // costs seconds of GC) and merged into the cached CSR on demand, which empties the log.
   private src = new Uint32Array(1024);
   private dst = new Uint32Array(1024);
   private w = new Float64Array(1024);
   private length = 0;
   private merged: Csr | null = null;
+  private undirected: Csr | null = null;
   /** Interactions per kind, for reporting. */
   readonly kindCounts: Record<EdgeKind, number> = { reply: 0, quote: 0, mention: 0, thread: 0, coparticipation: 0 };
   private readonly postAuthor = new Map<string, number>();
@@ -140,37 +141,47 @@ export class InteractionGraph {
     }
   }
 
-  /** Out-edge CSR of the directed graph (responder → responded-to), duplicates merged. Cached. */
+  /**
+   * Out-edge CSR of the directed graph (responder → responded-to), duplicates merged. Cached;
+   * after new posts only the pending edge log is merged into the previous CSR (sequential
+   * copies plus one linear merge), which keeps incremental updates cheap.
+   */
   outCsr(): Csr {
-    if (this.merged && this.merged.n === this.order && this.length === this.merged.target.length) return this.merged;
     const n = this.order;
+    const old = this.merged;
+    if (old && this.length === 0 && old.n === n) return old;
     const count = new Uint32Array(n + 1);
+    if (old) for (let u = 0; u < old.n; u++) count[u + 1] = old.start[u + 1]! - old.start[u]!;
     for (let k = 0; k < this.length; k++) count[this.src[k]! + 1]! += 1;
     for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
     const fill = count.slice(0, n);
-    const rawT = new Uint32Array(this.length);
-    const rawW = new Float64Array(this.length);
+    const rawT = new Uint32Array(count[n]!);
+    const rawW = new Float64Array(count[n]!);
+    if (old) {
+      for (let u = 0; u < old.n; u++) {
+        const from = old.start[u]!;
+        const to = old.start[u + 1]!;
+        rawT.set(old.target.subarray(from, to), fill[u]!);
+        rawW.set(old.weight.subarray(from, to), fill[u]!);
+        fill[u]! += to - from;
+      }
+    }
     for (let k = 0; k < this.length; k++) {
       const at = fill[this.src[k]!]!++;
       rawT[at] = this.dst[k]!;
       rawW[at] = this.w[k]!;
     }
     const csr = mergeRows(n, count, rawT, rawW);
-    // Replace the raw log by the merged edges so memory stays proportional to distinct edges.
-    const m = csr.target.length;
-    this.src = new Uint32Array(Math.max(1024, m * 2));
-    this.dst = new Uint32Array(this.src.length);
-    this.w = new Float64Array(this.src.length);
-    for (let u = 0; u < n; u++) this.src.fill(u, csr.start[u]!, csr.start[u + 1]!);
-    this.dst.set(csr.target);
-    this.w.set(csr.weight);
-    this.length = m;
     this.merged = csr;
+    this.undirected = null;
+    this.length = 0;
     return csr;
   }
 
   /** Symmetrised CSR (weights of u→v and v→u summed), for communities, cores, clustering, betweenness. */
-  undirectedCsr(out: Csr = this.outCsr()): Csr {
+  undirectedCsr(): Csr {
+    const out = this.outCsr();
+    if (this.undirected) return this.undirected;
     const n = out.n;
     const deg = new Uint32Array(n + 1);
     for (let u = 0; u < n; u++) {
@@ -193,7 +204,8 @@ export class InteractionGraph {
         rawT[at] = u; rawW[at] = w;
       }
     }
-    return mergeRows(n, deg, rawT, rawW);
+    this.undirected = mergeRows(n, deg, rawT, rawW);
+    return this.undirected;
   }
 
   private node(id: string, siteId: string): number {
@@ -235,7 +247,7 @@ export class InteractionGraph {
 }
 
 /** Rows given as [rowStart[u], rowStart[u+1]) in rawT/rawW; merges duplicate targets in O(m). */
-function mergeRows(n: number, rowStart: Uint32Array, rawT: Uint32Array, rawW: Float64Array): Csr {
+export function mergeRows(n: number, rowStart: Uint32Array, rawT: Uint32Array, rawW: Float64Array): Csr {
   const acc = new Float64Array(n);
   const start = new Uint32Array(n + 1);
   const target = new Uint32Array(rawT.length);

@@ -1,8 +1,8 @@
 import type { InteractionGraph } from './graph.js';
 import type { MetricsConfig } from './config.js';
 import type { AuthorFeatures } from './features.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerank, sampleNodes } from './centrality.js';
-import { louvainCommunities } from './communities.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerankMulti, sampleNodes } from './centrality.js';
+import { louvainCommunities, louvainCsr } from './communities.js';
 
 /** Every network metric, indexed like `graph.nodeIds`. */
 export interface NodeMetrics {
@@ -49,36 +49,61 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   };
   const n = graph.order;
   const out = time('csr', () => graph.outCsr());
-  const und = time('csr', () => graph.undirectedCsr(out));
   const iter = { tolerance: config.tolerance, maxIterations: config.maxIterations };
 
-  const pr = time('pagerank', () =>
-    pagerank(out, { ...iter, damping: config.damping, ...(previous ? { start: extend(previous.pagerank, n) } : {}) }));
-  iterations.pagerank = pr.iterations;
-
   const topicPagerank = new Map<string, Float64Array>();
-  time('topicPagerank', () => {
-    for (const topic of topTopics(options.features, config.maxTopics)) {
-      const teleport = new Float64Array(n);
-      for (let i = 0; i < n; i++) teleport[i] = options.features.get(graph.nodeIds[i] as string)?.topics.get(topic) ?? 0;
-      let total = 0;
-      for (const v of teleport) total += v;
-      if (total === 0) continue;
-      for (let i = 0; i < n; i++) teleport[i]! /= total;
-      const prior = previous?.topicPagerank.get(topic);
-      const result = pagerank(out, { ...iter, damping: config.damping, teleport, ...(prior ? { start: extend(prior, n) } : {}) });
-      iterations[`topic:${topic}`] = result.iterations;
-      topicPagerank.set(topic, result.values);
+  let pr: { values: Float64Array } = { values: new Float64Array(n) };
+  time('pagerank', () => {
+    const topics = topTopics(options.features, config.maxTopics);
+    const teleports = topics.map(() => new Float64Array(n));
+    const column = new Map(topics.map((t, k) => [t, k]));
+    for (const [authorId, f] of options.features) {
+      if (f.topics.size === 0) continue;
+      const i = graph.nodeIndex.get(authorId);
+      if (i === undefined) continue;
+      for (const [topic, count] of f.topics) {
+        const k = column.get(topic);
+        if (k !== undefined) teleports[k]![i] = count;
+      }
     }
+    for (const tele of teleports) {
+      let total = 0;
+      for (const v of tele) total += v;
+      // Every listed topic has posts, so total > 0; stay safe if a poster is not a node.
+      if (total > 0) for (let i = 0; i < n; i++) tele[i]! /= total;
+      else tele.fill(n === 0 ? 0 : 1 / n);
+    }
+    const starts = topics.map((t) => {
+      const prior = previous?.topicPagerank.get(t);
+      return prior ? extend(prior, n) : undefined;
+    });
+    // Plain PageRank rides along as one more vector with a uniform teleport.
+    teleports.push(new Float64Array(n).fill(n === 0 ? 0 : 1 / n));
+    starts.push(previous ? extend(previous.pagerank, n) : undefined);
+    const results = pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts });
+    topics.forEach((topic, k) => {
+      iterations[`topic:${topic}`] = results[k]!.iterations;
+      topicPagerank.set(topic, results[k]!.values);
+    });
+    const plain = results[topics.length]!;
+    pr = plain;
+    iterations.pagerank = plain.iterations;
   });
 
-  const h = time('hits', () => hits(out, { ...iter, ...(previous ? { start: { hubs: extend(previous.hubs, n) } } : {}) }));
-  iterations.hits = h.iterations;
-  const ev = time('eigenvector', () => eigenvector(und, { ...iter, ...(previous ? { start: extend(previous.eigenvector, n) } : {}) }));
-  iterations.eigenvector = ev.iterations;
-  const coreness = time('kcore', () => coreNumbers(und));
+  // HITS and eigenvector centrality are global fixed points like PageRank but carry less of the
+  // score; an incremental batch reuses them (new authors get 0) to stay within its time budget.
+  const h = previous
+    ? { hubs: extend(previous.hubs, n), authorities: extend(previous.authorities, n) }
+    : time('hits', () => hits(out, iter));
+  if ('iterations' in h) iterations.hits = h.iterations as number;
+  const ev = previous
+    ? { values: extend(previous.eigenvector, n) }
+    : time('eigenvector', () => eigenvector(out, iter));
+  if ('iterations' in ev) iterations.eigenvector = ev.iterations as number;
 
   const stale: string[] = [];
+  let coreness: Uint32Array;
+  let degree: Uint32Array;
   let bc: Float64Array;
   let betweennessMode: NodeMetrics['betweennessMode'];
   let clusteringValues: Float64Array;
@@ -86,7 +111,12 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   let communityCount: number;
   let modularity: number;
   if (previous) {
-    // Global, non-local metrics: an incremental batch reuses them; new authors get neutral values.
+    // Metrics on the undirected graph are reused by an incremental batch (building the undirected
+    // copy alone costs more than the update); new authors get neutral values until a full run.
+    coreness = new Uint32Array(n);
+    coreness.set(previous.coreness.subarray(0, Math.min(n, previous.n)));
+    degree = new Uint32Array(n);
+    degree.set(previous.degree.subarray(0, Math.min(n, previous.n)));
     bc = extend(previous.betweenness, n);
     betweennessMode = 'carried-over';
     clusteringValues = extend(previous.clustering, n);
@@ -95,23 +125,26 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     communityCount = previous.communityCount;
     for (let i = previous.n; i < n; i++) community[i] = communityCount++;
     modularity = previous.modularity;
-    stale.push('betweenness', 'clustering', 'communities');
+    stale.push('hits', 'eigenvector', 'coreness', 'betweenness', 'clustering', 'communities');
   } else {
+    const und = time('csr', () => graph.undirectedCsr());
+    coreness = time('kcore', () => coreNumbers(und));
+    degree = new Uint32Array(n);
+    for (let u = 0; u < n; u++) degree[u] = und.start[u + 1]! - und.start[u]!;
     const exact = n <= config.exactBetweennessMaxNodes;
     bc = time('betweenness', () => betweenness(und, exact ? null : sampleNodes(n, config.betweennessSamples, config.seed)));
     betweennessMode = exact ? 'exact' : 'sampled';
     clusteringValues = time('clustering', () => clustering(und));
-    const lv = time('louvain', () => louvainCommunities(und, { resolution: config.louvainResolution, seed: config.seed }));
+    const lvOptions = { resolution: config.louvainResolution, seed: config.seed };
+    const lv = time('louvain', () => (und.target.length / 2 <= config.louvainLibraryMaxEdges ? louvainCommunities(und, lvOptions) : louvainCsr(und, lvOptions)));
     community = lv.community;
     communityCount = lv.count;
     modularity = lv.modularity;
   }
 
   const inStrength = new Float64Array(n);
-  const degree = new Uint32Array(n);
   for (let u = 0; u < n; u++) {
     for (let j = out.start[u]!; j < out.start[u + 1]!; j++) inStrength[out.target[j]!]! += out.weight[j]!;
-    degree[u] = und.start[u + 1]! - und.start[u]!;
   }
   return {
     n, pagerank: pr.values, topicPagerank, hubs: h.hubs, authorities: h.authorities, eigenvector: ev.values,

@@ -47,7 +47,7 @@ export function updateRanking(previous: RankResult, delta: ActorInput): RankResu
 
 /** Re-scores an existing result with other weights (ablations) without recomputing metrics. */
 export function rescore(result: RankResult, weights: ActorsConfig['weights']): readonly ActorScore[] {
-  return scoreActors(result.graph.nodeIds, result.metrics, result.features, result.authors, weights);
+  return scoreActors(result.graph.nodeIds, result.metrics, result.features, result.authors, weights, result.graph.siteOf);
 }
 
 function finish(
@@ -73,7 +73,7 @@ function finish(
   const metrics = computeMetrics(graph, { config: config.metrics, features, ...(previous ? { previous } : {}) });
   for (const [k, v] of Object.entries(metrics.timingsMs)) timings[`metrics.${k}`] = v;
   t = performance.now();
-  const scores = scoreActors(graph.nodeIds, metrics, features, authors, config.weights);
+  const scores = scoreActors(graph.nodeIds, metrics, features, authors, config.weights, graph.siteOf);
   timings.score = performance.now() - t;
   timings.total = performance.now() - t0;
   return { config, graph, metrics, features, authors, scores, timingsMs: timings, postsSinceFull, postsAtFull, accumulator };

@@ -63,16 +63,19 @@ export function scoreActors(
   features: ReadonlyMap<string, AuthorFeatures>,
   authors: ReadonlyMap<string, ActorAuthor>,
   weights: ScoreWeights,
+  /** Site of each node (graph.siteOf); looked up in `authors` when absent. */
+  sites: readonly string[] = [],
 ): ActorScore[] {
   const n = nodeIds.length;
-  const feature = (pick: (f: AuthorFeatures) => number): Float64Array => {
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const f = features.get(nodeIds[i] as string);
-      values[i] = f ? pick(f) : 0;
-    }
-    return values;
-  };
+  // One pass over the authors' features fills every content/seniority column.
+  const FEATURE_NAMES = ['exploitPosts', 'codePosts', 'indicators', 'malwareTools', 'tenureDays', 'activeMonths', 'consistency'] as const;
+  const featureColumns = Object.fromEntries(FEATURE_NAMES.map((k) => [k, new Float64Array(n)])) as Record<(typeof FEATURE_NAMES)[number], Float64Array>;
+  for (let i = 0; i < n; i++) {
+    const f = features.get(nodeIds[i] as string);
+    if (!f) continue;
+    for (const k of FEATURE_NAMES) featureColumns[k][i] = f[k];
+  }
+  const feature = (name: (typeof FEATURE_NAMES)[number]): Float64Array => featureColumns[name];
   const topicMax = topicPagerankNormalised(metrics);
   const reputation = new Float64Array(n);
   const repMissing = new Uint8Array(n);
@@ -92,13 +95,13 @@ export function scoreActors(
     { group: 'network', name: 'eigenvector', weight: nf.eigenvector, raw: metrics.eigenvector, kind: 'log' },
     { group: 'network', name: 'betweenness', weight: nf.betweenness, raw: metrics.betweenness, kind: 'log' },
     { group: 'network', name: 'coreness', weight: nf.coreness, raw: Float64Array.from(metrics.coreness), kind: 'log' },
-    { group: 'content', name: 'exploitPosts', weight: cf.exploitPosts, raw: feature((f) => f.exploitPosts), kind: 'log' },
-    { group: 'content', name: 'codePosts', weight: cf.codePosts, raw: feature((f) => f.codePosts), kind: 'log' },
-    { group: 'content', name: 'indicators', weight: cf.indicators, raw: feature((f) => f.indicators), kind: 'log' },
-    { group: 'content', name: 'malwareTools', weight: cf.malwareTools, raw: feature((f) => f.malwareTools), kind: 'log' },
-    { group: 'seniority', name: 'tenureDays', weight: sf.tenureDays, raw: feature((f) => f.tenureDays), kind: 'log' },
-    { group: 'seniority', name: 'activeMonths', weight: sf.activeMonths, raw: feature((f) => f.activeMonths), kind: 'log' },
-    { group: 'seniority', name: 'consistency', weight: sf.consistency, raw: feature((f) => f.consistency), kind: 'log' },
+    { group: 'content', name: 'exploitPosts', weight: cf.exploitPosts, raw: feature('exploitPosts'), kind: 'log' },
+    { group: 'content', name: 'codePosts', weight: cf.codePosts, raw: feature('codePosts'), kind: 'log' },
+    { group: 'content', name: 'indicators', weight: cf.indicators, raw: feature('indicators'), kind: 'log' },
+    { group: 'content', name: 'malwareTools', weight: cf.malwareTools, raw: feature('malwareTools'), kind: 'log' },
+    { group: 'seniority', name: 'tenureDays', weight: sf.tenureDays, raw: feature('tenureDays'), kind: 'log' },
+    { group: 'seniority', name: 'activeMonths', weight: sf.activeMonths, raw: feature('activeMonths'), kind: 'log' },
+    { group: 'seniority', name: 'consistency', weight: sf.consistency, raw: feature('consistency'), kind: 'log' },
     { group: 'reputation', name: 'reputation', weight: 1, raw: reputation, kind: 'percentile', missing: repMissing },
   ];
   const groupWeight: Record<GroupName, number> = {
@@ -107,52 +110,98 @@ export function scoreActors(
 
   const bySite = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
-    const site = authors.get(nodeIds[i] as string)?.siteId ?? '';
+    const site = sites[i] ?? authors.get(nodeIds[i] as string)?.siteId ?? '';
     const list = bySite.get(site);
     if (list) list.push(i);
     else bySite.set(site, [i]);
   }
 
-  const scores: { i: number; site: string; score: number; breakdown: ScoreBreakdown }[] = [];
+  // Normalised columns are shared across sites (sites partition the nodes); per site we keep
+  // only the effective weights. Breakdowns are built lazily: at 100k actors, materialising
+  // ~20 objects per actor costs more than all the scoring arithmetic.
+  const norm = columns.map(() => new Float64Array(n));
+  const siteWeights = new Map<string, { featureWeight: Float64Array; groupWeight: Record<GroupName, number> }>();
+  const siteOf: string[] = new Array<string>(n);
+  const score = new Float64Array(n);
   for (const [site, members] of bySite) {
-    const normalised = columns.map((c) => scaleColumn(c, members, n));
-    const hasSignal = normalised.map((values) => values !== null);
+    const scaled = columns.map((c) => scaleColumn(c, members, n));
     const featureWeightSum: Record<GroupName, number> = { network: 0, content: 0, seniority: 0, reputation: 0 };
-    columns.forEach((c, k) => { if (hasSignal[k]) featureWeightSum[c.group] += c.weight; });
+    columns.forEach((c, k) => { if (scaled[k]) featureWeightSum[c.group] += c.weight; });
     let totalGroupWeight = 0;
     for (const g of Object.keys(groupWeight) as GroupName[]) if (featureWeightSum[g] > 0) totalGroupWeight += groupWeight[g];
-    for (const i of members) {
-      const groups = {} as Record<GroupName, { weight: number; value: number; contribution: number; features: Record<string, FeatureContribution> }>;
-      for (const g of Object.keys(groupWeight) as GroupName[]) {
-        const effective = featureWeightSum[g] > 0 && totalGroupWeight > 0 ? groupWeight[g] / totalGroupWeight : 0;
-        groups[g] = { weight: effective, value: 0, contribution: 0, features: {} };
-      }
-      columns.forEach((c, k) => {
-        const values = normalised[k];
-        const norm = values ? values[i]! : 0;
-        const fw = hasSignal[k] && featureWeightSum[c.group] > 0 ? c.weight / featureWeightSum[c.group] : 0;
-        groups[c.group].features[c.name] = { raw: c.missing?.[i] ? Number.NaN : c.raw[i]!, normalised: norm, weight: fw };
-        groups[c.group].value += fw * norm;
-      });
-      let score = 0;
-      for (const g of Object.values(groups)) {
-        g.contribution = g.weight * g.value;
-        score += g.contribution;
-      }
-      scores.push({
-        i, site, score,
-        breakdown: { groups, community: metrics.community[i] ?? -1, topTopics: topicMax.top(i, 3) },
-      });
+    const effectiveGroup = {} as Record<GroupName, number>;
+    for (const g of Object.keys(groupWeight) as GroupName[]) {
+      effectiveGroup[g] = featureWeightSum[g] > 0 && totalGroupWeight > 0 ? groupWeight[g] / totalGroupWeight : 0;
     }
+    const featureWeight = Float64Array.from(columns, (c, k) => (scaled[k] && featureWeightSum[c.group] > 0 ? c.weight / featureWeightSum[c.group] : 0));
+    siteWeights.set(site, { featureWeight, groupWeight: effectiveGroup });
+    columns.forEach((c, k) => {
+      const values = scaled[k];
+      if (!values) return;
+      const target = norm[k]!;
+      const w = featureWeight[k]! * effectiveGroup[c.group];
+      for (const i of members) {
+        target[i] = values[i]!;
+        score[i]! += w * values[i]!;
+      }
+    });
+    for (const i of members) siteOf[i] = site;
   }
-  scores.sort((a, b) => b.score - a.score || ((nodeIds[a.i] as string) < (nodeIds[b.i] as string) ? -1 : 1));
+
+  const breakdownOf = (i: number): ScoreBreakdown => {
+    const weights = siteWeights.get(siteOf[i] as string)!;
+    const groups = {} as Record<GroupName, { weight: number; value: number; contribution: number; features: Record<string, FeatureContribution> }>;
+    for (const g of Object.keys(groupWeight) as GroupName[]) groups[g] = { weight: weights.groupWeight[g], value: 0, contribution: 0, features: {} };
+    columns.forEach((c, k) => {
+      const normalised = norm[k]![i]!;
+      const fw = weights.featureWeight[k]!;
+      groups[c.group].features[c.name] = { raw: c.missing?.[i] ? Number.NaN : c.raw[i]!, normalised, weight: fw };
+      groups[c.group].value += fw * normalised;
+    });
+    for (const g of Object.values(groups)) g.contribution = g.weight * g.value;
+    return { groups, community: metrics.community[i] ?? -1, topTopics: topicMax.top(i, 3) };
+  };
+
+  // Sort by score (ids break ties, for a deterministic order) on a typed index array.
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => score[b]! - score[a]! || ((nodeIds[a] as string) < (nodeIds[b] as string) ? -1 : 1));
   const siteRank = new Map<string, number>();
-  return scores.map((s, k) => {
-    const rank = (siteRank.get(s.site) ?? 0) + 1;
-    siteRank.set(s.site, rank);
-    const id = nodeIds[s.i] as string;
-    return { authorId: id, siteId: s.site, handle: authors.get(id)?.handle ?? id, score: s.score, rank, globalRank: k + 1, breakdown: s.breakdown };
-  });
+  const result: ActorScore[] = new Array<ActorScore>(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const site = siteOf[i] ?? '';
+    const rank = (siteRank.get(site) ?? 0) + 1;
+    siteRank.set(site, rank);
+    const id = nodeIds[i] as string;
+    result[k] = new ScoredActor(id, site, authors.get(id)?.handle ?? id, score[i]!, rank, k + 1, i, breakdownOf);
+  }
+  return result;
+}
+
+/**
+ * One actor's score. The breakdown is computed on first access (and included by JSON.stringify
+ * through toJSON), because building ~20 objects for each of 100k actors costs more than scoring.
+ */
+class ScoredActor implements ActorScore {
+  private cached: ScoreBreakdown | undefined;
+  constructor(
+    readonly authorId: string,
+    readonly siteId: string,
+    readonly handle: string,
+    readonly score: number,
+    readonly rank: number,
+    readonly globalRank: number,
+    private readonly index: number,
+    private readonly build: (i: number) => ScoreBreakdown,
+  ) {}
+
+  get breakdown(): ScoreBreakdown {
+    return (this.cached ??= this.build(this.index));
+  }
+
+  toJSON(): Omit<ActorScore, never> {
+    return { authorId: this.authorId, siteId: this.siteId, handle: this.handle, score: this.score, rank: this.rank, globalRank: this.globalRank, breakdown: this.breakdown };
+  }
 }
 
 /** Scaled values for the site's members, or null when the column carries no signal there. */

@@ -1,0 +1,98 @@
+/**
+ * npm run bench:actors — rank a generated forum graph (default 100k authors, ~1M weighted
+ * edges), then fold in 1% new posts incrementally, then (unless --no-verify) recompute from
+ * scratch on the union to measure how close the incremental ranking stays.
+ * Targets (issue 7): full < 30 s and < 2 GB; incremental < 10% of the full time.
+ *   node --import tsx bench/actors.ts [--authors 100000] [--posts 285000] [--no-verify]
+ */
+import { parseArgs } from 'node:util';
+import { syntheticForum } from '../src/analyse/actors/synthetic.js';
+import { rankActors, updateRanking, type RankResult } from '../src/analyse/actors/rank.js';
+import type { ActorInput } from '../src/analyse/actors/types.js';
+
+const { values } = parseArgs({
+  options: {
+    authors: { type: 'string', default: '100000' },
+    posts: { type: 'string', default: '285000' },
+    'no-verify': { type: 'boolean', default: false },
+  },
+});
+const authors = Number(values.authors);
+const posts = Number(values.posts);
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+const rssPeakMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+const gen0 = performance.now();
+const base = syntheticForum({ authors, posts, seed: 1 });
+const deltaPosts = Math.max(1, Math.round(posts * 0.01));
+const deltaFull = syntheticForum({ authors, posts: deltaPosts, seed: 2, postOffset: posts });
+const delta: ActorInput = { ...deltaFull, authors: [], sites: [] };
+const genMs = performance.now() - gen0;
+const rssAfterGen = rssPeakMb();
+
+const cpuSeconds = (since: NodeJS.CpuUsage): number => { const u = process.cpuUsage(since); return (u.user + u.system) / 1e6; };
+let cpu = process.cpuUsage();
+const full0 = performance.now();
+const full = rankActors(base);
+const fullMs = performance.now() - full0;
+const fullCpu = cpuSeconds(cpu);
+const edgesBefore = full.graph.size;
+const rssAfterFull = rssPeakMb();
+const heapAfterFull = process.memoryUsage().heapUsed;
+
+cpu = process.cpuUsage();
+const inc0 = performance.now();
+const incremental = updateRanking(full, delta);
+const incMs = performance.now() - inc0;
+const incCpu = cpuSeconds(cpu);
+
+let verify: { ms: number; cpu: number; top100Overlap: number; top1000Overlap: number; spearmanTop1000: number } | null = null;
+if (!values['no-verify']) {
+  const union: ActorInput = {
+    ...base,
+    posts: [...base.posts, ...delta.posts], links: [...base.links, ...delta.links],
+    labels: [...base.labels, ...delta.labels], entities: [...base.entities, ...delta.entities],
+  };
+  const c0 = process.cpuUsage();
+  const v0 = performance.now();
+  const recomputed = rankActors(union);
+  const ms = performance.now() - v0;
+  verify = { ms, cpu: cpuSeconds(c0), ...agreement(incremental, recomputed) };
+}
+
+function agreement(a: RankResult, b: RankResult): { top100Overlap: number; top1000Overlap: number; spearmanTop1000: number } {
+  const overlap = (k: number): number => {
+    const top = new Set(b.scores.slice(0, k).map((s) => s.authorId));
+    return a.scores.slice(0, k).filter((s) => top.has(s.authorId)).length / k;
+  };
+  const rankA = new Map(a.scores.map((s, i) => [s.authorId, i]));
+  const ids = b.scores.slice(0, 1000).map((s) => s.authorId);
+  const n = ids.length;
+  let d2 = 0;
+  const ra = ids.map((id) => rankA.get(id) ?? n).map((r, i) => [r, i] as const).sort((x, y) => x[0] - y[0]);
+  ra.forEach(([, i], pos) => { d2 += (pos - i) ** 2; });
+  return { top100Overlap: overlap(100), top1000Overlap: overlap(1000), spearmanTop1000: 1 - (6 * d2) / (n * (n * n - 1)) };
+}
+
+const g = full.graph;
+process.stdout.write(`actors bench: ${authors} authors, ${posts} posts → ${g.order} nodes, ${edgesBefore} weighted directed edges (${incremental.graph.size} after +${deltaPosts} posts)\n`);
+process.stdout.write(`generation ${(genMs / 1000).toFixed(2)} s (peak RSS after generation ${rssAfterGen.toFixed(0)} MB); load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
+const rows: [string, number, number, string][] = [
+  ['full rank (baseline)', fullMs, fullCpu, `peak RSS ${rssAfterFull.toFixed(0)} MB, heap ${mb(heapAfterFull)} MB`],
+  [`incremental +1% (${deltaPosts} posts)`, incMs, incCpu, `pagerank ${incremental.metrics.iterations.pagerank} it. vs ${full.metrics.iterations.pagerank}; stale: ${incremental.metrics.stale.join(', ')}`],
+];
+if (verify) rows.push(['full recompute on 101%', verify.ms, verify.cpu, `incremental vs recompute: top-100 overlap ${verify.top100Overlap.toFixed(2)}, top-1000 ${verify.top1000Overlap.toFixed(3)}, ρ(top-1000) ${verify.spearmanTop1000.toFixed(3)}`]);
+// Wall time is what the target is about; CPU time (all threads) shows how much of it was
+// waiting for a core on a shared machine.
+process.stdout.write(`${'run'.padEnd(34)} ${'wall s'.padStart(8)} ${'ratio'.padStart(7)} ${'CPU s'.padStart(8)} ${'ratio'.padStart(7)}  notes\n`);
+for (const [name, ms, cpuS, note] of rows) {
+  process.stdout.write(`${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(8)} ${(ms / fullMs).toFixed(3).padStart(7)} ${cpuS.toFixed(2).padStart(8)} ${(cpuS / fullCpu).toFixed(3).padStart(7)}  ${note}\n`);
+}
+process.stdout.write('\nfull-rank stages (s):');
+for (const [k, v] of Object.entries(full.timingsMs)) if (k !== 'total') process.stdout.write(` ${k.replace('metrics.', '')} ${(v / 1000).toFixed(2)}`);
+process.stdout.write('\nincremental stages (s):');
+for (const [k, v] of Object.entries(incremental.timingsMs)) if (k !== 'total') process.stdout.write(` ${k.replace('metrics.', '')} ${(v / 1000).toFixed(2)}`);
+process.stdout.write('\n');
+const ok = fullMs < 30_000 && rssAfterFull < 2048 && incMs < 0.1 * fullMs;
+process.stdout.write(`targets: full < 30 s ${fullMs < 30_000 ? 'met' : 'MISSED'}; peak RSS < 2 GB ${rssAfterFull < 2048 ? 'met' : 'MISSED'}; incremental < 10% of full ${incMs < 0.1 * fullMs ? 'met' : 'MISSED'}\n`);
+process.exitCode = ok ? 0 : 1;

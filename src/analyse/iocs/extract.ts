@@ -194,17 +194,18 @@ export class Scan {
       const before1 = text[s0 - 1];
       if (before1 === '_' || before1 === '@' || before1 === '/' || before1 === '\\' || text[e] === '_') continue;
       const raw = text.slice(start, end);
-      if (!plausibleTld(raw.slice(raw.lastIndexOf('.') + 1)) || !hostShaped(raw)) continue;
+      if (!plausibleTld(raw.slice(raw.lastIndexOf('.') + 1))) continue;
+      const labels = raw.split('.');
+      if (!hostShaped(labels)) continue;
       const verdict = this.host(raw);
       if (verdict === null) continue;
-      if (verdict.type === 'domain' && !this.defangedWithin(start, end) && this.looksLikeNonHost(raw, verdict, start, end)) continue;
+      if (verdict.type === 'domain' && !this.defangedWithin(start, end) && this.looksLikeNonHost(labels, verdict, start, end)) continue;
       this.add({ type: verdict.type, value: verdict.value, start, end, flags: [], registrable: verdict.registrable });
     }
   }
 
   /** The false-positive traps for bare (not defanged, no scheme) domain-shaped tokens. */
-  private looksLikeNonHost(raw: string, verdict: HostVerdict, start: number, end: number): boolean {
-    const labels = raw.split('.');
+  private looksLikeNonHost(labels: readonly string[], verdict: HostVerdict, start: number, end: number): boolean {
     const tldRaw = labels[labels.length - 1] ?? '';
     const prevLabel = labels[labels.length - 2] ?? '';
     // Sentence joined without a space: "done.Then", "работает.Пишите".
@@ -224,34 +225,52 @@ export class Scan {
     const { text } = this;
     if (!text.includes('@')) return;
     const re = P.at;
+    const handleRe = P.handle;
+    const n = text.length;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const atPos = m.index;
-      const hostRaw = m[1];
-      if (hostRaw !== undefined) {
+      // Host after the @ (email / XMPP): a maximal run of host characters, like the domain scanner.
+      let e = atPos + 1;
+      while (e < n && isHostChar(text.charCodeAt(e))) e++;
+      while (e > atPos + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e--;
+      const hostRaw = text.slice(atPos + 1, e);
+      const verdict = hostRaw.includes('.') && text[e] !== '_' && plausibleTld(hostRaw.slice(hostRaw.lastIndexOf('.') + 1)) &&
+        hostShaped(hostRaw.split('.')) ? this.host(hostRaw) : null;
+      if (verdict !== null) {
         // Local part, scanned backwards: RFC 5322 "atext" subset that forum addresses use.
-        let s = atPos;
-        while (s > 0 && atPos - s < 64 && isLocalPartChar(text.charCodeAt(s - 1))) s--;
-        while (s < atPos && (text[s] === '.' || text[s] === '-')) s++;
-        if (s === atPos) continue;
-        const local = text.slice(s, atPos);
+        let s0 = atPos;
+        while (s0 > 0 && atPos - s0 < 64 && isLocalPartChar(text.charCodeAt(s0 - 1))) s0--;
+        while (s0 < atPos && (text[s0] === '.' || text[s0] === '-')) s0++;
+        if (s0 === atPos) continue;
+        const local = text.slice(s0, atPos);
         if (local.endsWith('.') || local.includes('..')) continue;
-        const verdict = this.host(hostRaw);
-        if (verdict === null) continue;
-        const end = atPos + 1 + hostRaw.length;
         const value = `${local}@${verdict.value}`.toLowerCase();
-        const xmpp = text.slice(Math.max(0, s - 5), s).toLowerCase() === 'xmpp:' || K.xmpp.test(clauseBefore(text, s, 48)) ||
-          KNOWN_XMPP_HOSTS.has(verdict.value) || /^(?:jabber|xmpp)\./.test(verdict.value);
-        this.add({ type: xmpp ? 'xmpp' : 'email', value, start: s, end, flags: [] });
+        const xmpp = text.slice(Math.max(0, s0 - 5), s0).toLowerCase() === 'xmpp:' || K.xmpp.test(clauseBefore(text, s0, 48)) ||
+          KNOWN_XMPP_HOSTS.has(verdict.value) || verdict.value.startsWith('jabber.') || verdict.value.startsWith('xmpp.');
+        this.add({ type: xmpp ? 'xmpp' : 'email', value, start: s0, end: e, flags: [] });
         continue;
       }
-      const handle = m[2];
-      if (handle === undefined) continue;
-      const prev = text[atPos - 1];
-      if (prev !== undefined && /[\w@.]/.test(prev)) continue;
+      // Otherwise a handle: @name, reported as Telegram when the clause names Telegram.
+      const prev = text.charCodeAt(atPos - 1);
+      if (isAsciiAlnum(prev) || prev === 95 || prev === 64 || prev === 46) continue;
+      handleRe.lastIndex = atPos + 1;
+      const h = handleRe.exec(text);
+      if (h === null) continue;
       if (!K.telegram.test(clauseBefore(text, atPos, 48))) continue;
-      this.add({ type: 'telegram', value: `@${handle.toLowerCase()}`, start: atPos, end: atPos + 1 + handle.length, flags: [] });
+      this.add({ type: 'telegram', value: `@${h[0].toLowerCase()}`, start: atPos, end: atPos + 1 + h[0].length, flags: [] });
     }
+  }
+
+  /** Start of an optional `http(s)://` and `www.` before a link host starting at `hostStart`, or -1 if glued to a word. */
+  private linkStart(hostStart: number): number {
+    const { text } = this;
+    let s0 = hostStart;
+    if (text.slice(s0 - 4, s0).toLowerCase() === 'www.') s0 -= 4;
+    const scheme = K.schemeBefore.exec(text.slice(Math.max(0, s0 - 8), s0));
+    if (scheme !== null) s0 -= scheme[0].length;
+    const prev = text.charCodeAt(s0 - 1);
+    return isAsciiAlnum(prev) || prev === 95 || prev === 46 || prev === 45 ? -1 : s0;
   }
 
   handles(): void {
@@ -260,16 +279,23 @@ export class Scan {
       const re = P.telegramLink;
       re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const before8 = text.slice(Math.max(0, m.index - 8), m.index).toLowerCase();
+        const nameLen = before8.endsWith('telegram') ? 8 : before8.endsWith('t') ? 1 : 0;
+        if (nameLen === 0) continue;
+        const start = this.linkStart(m.index - nameLen);
+        if (start < 0) continue;
         const id = m[1] as string;
         const value = id.startsWith('+') ? `t.me/${id}` : id.toLowerCase().startsWith('joinchat/') ? `t.me/+${id.slice(9)}` : `@${id.toLowerCase()}`;
-        this.add({ type: 'telegram', value, start: m.index, end: m.index + m[0].length, flags: [], own: true });
+        this.add({ type: 'telegram', value, start, end: m.index + m[0].length, flags: [], own: true });
       }
     }
-    if (/discord/i.test(text)) {
+    if (text.includes('iscord')) {
       const re = P.discord;
       re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        this.add({ type: 'discord', value: `discord.gg/${m[1] as string}`, start: m.index, end: m.index + m[0].length, flags: [], own: true });
+        const start = this.linkStart(m.index);
+        if (start < 0) continue;
+        this.add({ type: 'discord', value: `discord.gg/${m[1] as string}`, start, end: m.index + m[0].length, flags: [], own: true });
       }
     }
   }
@@ -360,19 +386,9 @@ export class Scan {
 
   words(): void {
     const { text } = this;
-    const n = text.length;
-    // Runs of 25-130 ASCII letters/digits bounded by non-word characters (like /\b[0-9A-Za-z]{25,130}\b/).
-    for (let i = 0; i < n; ) {
-      if (!isAsciiAlnum(text.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < n && isAsciiAlnum(text.charCodeAt(j))) j++;
-      const len = j - i;
-      if (len >= 25 && len <= 130 && text.charCodeAt(i - 1) !== 95 && text.charCodeAt(j) !== 95) this.word(text.slice(i, j), i, j);
-      i = j;
-    }
+    const re = P.word;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) this.word(m[0], m.index, m.index + m[0].length);
   }
 
   private word(w: string, start: number, end: number): void {
@@ -407,16 +423,28 @@ export class Scan {
 
   ssdeep(): void {
     const { text } = this;
-    const re = P.ssdeep;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const prev = text.charCodeAt(m.index - 1);
+    const anchor = P.ssdeepAnchor;
+    const full = P.ssdeep;
+    anchor.lastIndex = 0;
+    for (let a = anchor.exec(text); a !== null; a = anchor.exec(text)) {
+      // The anchor is the colon after the block size: scan its digits backwards.
+      let start = a.index;
+      while (start > 0 && a.index - start < 11 && isDigit(text.charCodeAt(start - 1))) start--;
+      anchor.lastIndex = a.index + 1;
+      if (start === a.index || a.index - start > 10) continue;
+      const prev = text.charCodeAt(start - 1);
       if (isAsciiAlnum(prev) || prev === 95 || prev === 47 || prev === 43 || prev === 58) continue;
+      full.lastIndex = start;
+      const m = full.exec(text);
+      if (m === null) continue;
+      anchor.lastIndex = start + m[0].length;
+      const next = text.charCodeAt(start + m[0].length);
+      if (isAsciiAlnum(next) || next === 95 || next === 47 || next === 43 || next === 58) continue;
       const block = Number(m[1]);
       const c2 = m[3] as string;
       // Block sizes are 3·2^k; the second chunk is at most 32 characters.
       if (block < 3 || block % 3 !== 0 || ((block / 3) & (block / 3 - 1)) !== 0 || c2.length > 32) continue;
-      this.add({ type: 'ssdeep', value: m[0], start: m.index, end: m.index + m[0].length, flags: [] });
+      this.add({ type: 'ssdeep', value: m[0], start, end: start + m[0].length, flags: [] });
     }
   }
 
@@ -531,7 +559,10 @@ export class Scan {
       const wre = P.windowsPath;
       wre.lastIndex = 0;
       for (let m = wre.exec(text); m !== null; m = wre.exec(text)) {
-        const path = trimPath(m[0], '\\');
+        const prev = text.charCodeAt(m.index - 1);
+        if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
+        const path = trimPath(text.slice(m.index, scanPath(text, m.index + m[0].length, WINDOWS_PATH_STOPS)), '\\');
+        wre.lastIndex = m.index + Math.max(path.length, m[0].length);
         if (path.length < 4) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
       }
@@ -539,9 +570,14 @@ export class Scan {
         const rre = P.registry;
         rre.lastIndex = 0;
         for (let m = rre.exec(text); m !== null; m = rre.exec(text)) {
+          const prev = text.charCodeAt(m.index - 1);
+          if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
+          const keyStart = m.index + m[0].length - 1; // at the backslash after the hive
+          const key = trimPath(text.slice(keyStart, scanPath(text, keyStart + 1, REGISTRY_STOPS)), '\\');
+          if (key.length < 2) continue;
           const hive = HIVES[m[1] as string] ?? (m[1] as string);
-          const key = trimPath(m[2] as string, '\\');
-          this.add({ type: 'registry-key', value: `${hive}${key}`, start: m.index, end: m.index + m[0].length - ((m[2] as string).length - key.length), flags: [] });
+          rre.lastIndex = keyStart + key.length;
+          this.add({ type: 'registry-key', value: `${hive}${key}`, start: m.index, end: keyStart + key.length, flags: [] });
         }
       }
     }
@@ -549,17 +585,35 @@ export class Scan {
       const ure = P.unixPath;
       ure.lastIndex = 0;
       for (let m = ure.exec(text); m !== null; m = ure.exec(text)) {
-        const prev = text[m.index - 1];
-        if (prev !== undefined && /[\w/.~:]/.test(prev)) {
-          ure.lastIndex = m.index + 1;
-          continue;
-        }
-        const path = trimPath(m[0], '/');
-        if (path.length < 5) continue;
+        const prev = text.charCodeAt(m.index - 1);
+        if (isAsciiAlnum(prev) || prev === 95 || prev === 47 || prev === 46 || prev === 126 || prev === 58) continue;
+        let e = m.index + m[0].length;
+        while (e < text.length && e - m.index < MAX_PATH && isUnixPathChar(text.charCodeAt(e))) e++;
+        const path = trimPath(text.slice(m.index, e), '/');
+        ure.lastIndex = Math.max(e, ure.lastIndex);
+        if (path.length <= m[0].length) continue; // a root alone ("/etc/") is not worth reporting
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
       }
     }
   }
+}
+
+/** Longest path or key the scanners follow (keeps every match shorter than the stream overlap). */
+const MAX_PATH = 3072;
+/** Characters that end a Windows path: control and quoting characters, wildcards, list separators. */
+const WINDOWS_PATH_STOPS = '\r\n\t"<>|*?:[],;，。、；';
+const REGISTRY_STOPS = '\r\n\t"<>|[],;，。、；';
+
+function scanPath(text: string, from: number, stops: string): number {
+  let e = from;
+  const limit = Math.min(text.length, from + MAX_PATH);
+  while (e < limit && !stops.includes(text[e] as string)) e++;
+  return e;
+}
+
+/** Unix path characters: word characters and . - + @ % ~ / */
+function isUnixPathChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 95 || c === 46 || c === 45 || c === 43 || c === 64 || c === 37 || c === 126 || c === 47;
 }
 
 const HIVES: Readonly<Record<string, string>> = {
@@ -606,8 +660,7 @@ function plausibleTld(tld: string): boolean {
 }
 
 /** Labels of 1-63 characters not starting or ending with a hyphen, 2-11 of them, TLD starting with a letter. */
-function hostShaped(raw: string): boolean {
-  const labels = raw.split('.');
+function hostShaped(labels: readonly string[]): boolean {
   if (labels.length < 2 || labels.length > 11) return false;
   for (const l of labels) {
     if (l.length === 0 || l.length > 63 || l.startsWith('-') || (l.endsWith('-'))) return false;
@@ -774,15 +827,15 @@ export function createExtractor(input: ExtractOptionsInput = {}): Extractor {
         if (dropFlags.size > 0 && flags.some((f) => dropFlags.has(f))) continue;
         const start = r.toOriginalStart(c.start);
         const end = r.toOriginalEnd(c.end);
-        const match: IocMatch = {
+        const match: { -readonly [K in keyof IocMatch]: IocMatch[K] } = {
           type: c.type, value: c.value, start, end,
           defanged: r.rewrites > 0 && r.defangedWithin(c.start, c.end),
           context: contextOf(text, start, end, options.contextChars),
           flags,
         };
-        result.push(c.port === undefined && c.cidr === undefined ? match : {
-          ...match, ...(c.port === undefined ? {} : { port: c.port }), ...(c.cidr === undefined ? {} : { cidr: c.cidr }),
-        });
+        if (c.port !== undefined) match.port = c.port;
+        if (c.cidr !== undefined) match.cidr = c.cidr;
+        result.push(match);
       }
       return result;
     },
@@ -847,14 +900,12 @@ function hostOf(c: Candidate): string | null {
   return m?.[1] ?? null;
 }
 
+/** The original text around a match, as written (line breaks kept), trimmed at both ends. */
 function contextOf(text: string, start: number, end: number, chars: number): string {
   if (chars === 0) return '';
   const s = Math.max(0, start - chars);
   const e = Math.min(text.length, end + chars);
-  // Collapse whitespace runs to one space; most snippets have none to collapse (native indexOf).
-  const raw = text.slice(s, e);
-  const collapse = raw.includes('\n') || raw.includes('\t') || raw.includes('  ') || raw.includes('\r');
-  const snippet = (collapse ? raw.replace(K.whitespace, ' ') : raw).trim();
+  const snippet = text.slice(s, e).trim();
   return snippet.length > 2000 ? snippet.slice(0, 2000) : snippet;
 }
 

@@ -36,6 +36,12 @@ const V4_RANGES: readonly [number, number, IocFlag][] = [
   ['198.18.0.0', 15, 'reserved'], ['198.51.100.0', 24, 'reserved'], ['203.0.113.0', 24, 'reserved'], ['240.0.0.0', 4, 'reserved'],
 ].map(([net, prefix, flag]) => [ipv4ToInt(net as string), prefix as number, flag as IocFlag]);
 
+const SPECIAL_FIRST_OCTETS: ReadonlySet<number> = new Set(V4_RANGES.flatMap(([net, prefix]) => {
+  const first = Math.floor(net / 2 ** 24);
+  const count = prefix >= 8 ? 1 : 2 ** (8 - prefix);
+  return Array.from({ length: count }, (_, i) => first + i);
+}));
+
 function ipv4ToInt(ip: string): number {
   let n = 0;
   for (const part of ip.split('.')) n = n * 256 + Number(part);
@@ -46,9 +52,12 @@ export function ipFlags(ip: string, family: 'ipv4' | 'ipv6'): IocFlag[] {
   const flags: IocFlag[] = [];
   if (family === 'ipv4') {
     const n = ipv4ToInt(ip);
+    const first = n >>> 24;
+    // Fast path: most addresses are public; every special range starts with one of these octets.
+    if (!SPECIAL_FIRST_OCTETS.has(first)) return flags;
     for (const [net, prefix, flag] of V4_RANGES) {
-      const size = 2 ** (32 - prefix);
-      if (n >= net && n < net + size && !flags.includes(flag)) flags.push(flag);
+      const shift = 32 - prefix;
+      if (Math.floor(n / 2 ** shift) === Math.floor(net / 2 ** shift) && !flags.includes(flag)) flags.push(flag);
     }
     return flags;
   }
@@ -61,9 +70,14 @@ export function ipFlags(ip: string, family: 'ipv4' | 'ipv6'): IocFlag[] {
 
 /** Dotted quad with octets 0-255 (leading zeros tolerated and stripped), else null. */
 export function normaliseIPv4(a: string, b: string, c: string, d: string): string | null {
-  const parts = [a, b, c, d].map((p) => Number(p));
-  if (parts.some((p) => p > 255)) return null;
-  return parts.join('.');
+  const p0 = Number(a);
+  const p1 = Number(b);
+  const p2 = Number(c);
+  const p3 = Number(d);
+  if (p0 > 255 || p1 > 255 || p2 > 255 || p3 > 255) return null;
+  // Leading zeros are stripped; an unchanged text needs no new string.
+  if (a[0] !== '0' && b[0] !== '0' && c[0] !== '0' && d[0] !== '0') return `${a}.${b}.${c}.${d}`;
+  return `${p0}.${p1}.${p2}.${p3}`;
 }
 
 /** RFC 5952 canonical text form (lower case, longest zero run compressed), or null. */

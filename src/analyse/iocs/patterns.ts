@@ -10,7 +10,6 @@ import { DEFANG_RE } from './refang.js';
 /** Letters allowed in domain labels: ASCII, Latin-1/Extended, Greek, Cyrillic. CJK is a boundary. */
 const L = 'A-Za-z0-9\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
 const LA = 'A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF';
-const HOST = `(?:[${L}][${L}\\-]{0,62}\\.){1,10}(?:xn--[a-z0-9\\-]{1,59}|[${LA}][${L}]{1,62})(?![${L}_\\-]|\\.[${L}])`;
 
 export const FILE_EXTENSIONS = [
   'exe', 'dll', 'sys', 'scr', 'cpl', 'ocx', 'msi', 'msp', 'lnk', 'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'js', 'jse',
@@ -38,12 +37,19 @@ export const PATTERNS = {
   /** A label character, a dot and a letter: where a domain-shaped token might be. */
   domainAnchor: new RegExp(`[${L}\\-]\\.[${LA}]`, 'g'),
   /** `@` then either a host (email / XMPP; the local part is scanned backwards in code) or a handle. */
-  at: new RegExp(`@(?:(${HOST})|([A-Za-z][A-Za-z0-9_]{3,31})(?![\\w@]|\\.[A-Za-z]))`, 'g'),
+  /** `@`: an email / XMPP host follows (scanned in code) or a handle (matched stickily with `handle`). */
+  at: /@/g,
+  handle: /[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@]|\.[A-Za-z])/y,
   /** A dot between digits that could be the first of a dotted quad; the address is matched stickily. */
   ipv4Anchor: /\.\d{1,3}\.\d{1,3}\.\d/g,
   ipv4: /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2})|:(\d{1,5}))?(?![\w\-]|\.\d)/y,
+  /** Long alphanumeric words: hashes, TLSH, crypto addresses, Tox and Session ids, classified in code. */
+  word: /\b[0-9A-Za-z]{25,130}\b/g,
   ipv6Anchor: /:[0-9A-Fa-f]{0,4}:/g,
-  ssdeep: /(\d{1,10}):([A-Za-z0-9/+]{3,64}):([A-Za-z0-9/+]{3,64})(?![\w/+:])/g,
+  /** `:chunk:` of an ssdeep digest; the block size before it is scanned backwards. */
+  ssdeepAnchor: /:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3}/g,
+  /** Greedy chunks; the end boundary is checked in code (a lookahead here would backtrack). */
+  ssdeep: /(\d{1,10}):([A-Za-z0-9/+]{3,64}):([A-Za-z0-9/+]{3,64})/y,
   pgpAnchor: /[ \u00A0][0-9A-Fa-f]{4}[ \u00A0]{1,2}[0-9A-Fa-f]{4}[ \u00A0]/g,
   pgpSpaced: /[0-9A-Fa-f]{4}(?:[ \u00A0]{1,2}[0-9A-Fa-f]{4}){9}(?![0-9A-Za-z])/y,
   cve: /(?<![\w\-])CVE[\-\u2010-\u2015_ ]?(\d{4})[\-\u2010-\u2015_ ](\d{4,7})(?!\d)/gi,
@@ -52,13 +58,17 @@ export const PATTERNS = {
   asn: /(?<![\w\-])AS(?:N[ :]?)?(\d{1,10})(?![\d\-]|\.\d)/g,
   macAnchor: /[:\-][0-9A-Fa-f]{2}[:\-]|\.[0-9A-Fa-f]{4}\./g,
   mac: /(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/y,
-  telegramLink: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/(\+[\w\-]{6,64}|joinchat\/[\w\-]{6,64}|[A-Za-z]\w{3,31})(?![\w\-])/gi,
-  discord: /(?<![\w.\-])(?:https?:\/\/)?(?:www\.)?(?:discord\.gg|discord(?:app)?\.com\/invite)\/([A-Za-z0-9\-]{2,32})(?![\w\-])/gi,
+  /** `.me/<name>`; the `t` / `telegram` host and optional scheme before it are checked in code. */
+  telegramLink: /\.me\/(\+[\w\-]{6,64}|joinchat\/[\w\-]{6,64}|[A-Za-z]\w{3,31})(?![\w\-])/gi,
+  discord: /discord(?:\.gg|(?:app)?\.com\/invite)\/([A-Za-z0-9\-]{2,32})(?![\w\-])/gi,
   /** `.ext` at the end of a token; the stem is scanned backwards in code. */
   fileExtension: new RegExp(`\\.(?:${EXT})(?![\\w\\-]|\\.[A-Za-z0-9])`, 'gi'),
-  windowsPath: /(?<![\w\\])(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\(?:[^\\\r\n\t"<>|*?:[\],;，。、；]{1,128}\\){0,24}[^\\\s"<>|*?:[\],;，。、；]{0,128}/g,
-  unixPath: /(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))(?:\/[\w.\-+@%~]{1,128}){1,24}\/?/g,
-  registry: /(?<![\w\\])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?((?:\\[^\\\r\n\t"<>|[\],;，。、；]{1,128}(?=\\)){0,24}\\[^\\\s"<>|[\],;'，。、；]{1,128})/g,
+  /** Start of a Windows path (drive, %VAR%, UNC share); the rest is scanned in code. */
+  windowsPath: /(?:[A-Za-z]:|%[A-Za-z_]{2,30}%|\\\\[\w.$\-]{1,64})\\/g,
+  /** Start of a Unix path under a well-known root; the rest is scanned in code. */
+  unixPath: /(?:~|\/(?:etc|tmp|var|usr|bin|sbin|home|root|opt|dev|proc|lib|lib64|boot|mnt|srv|run|sys|Library|Users|Applications|System|private|Volumes))\//g,
+  /** A registry hive and the backslash after it; the key is scanned in code. */
+  registry: /(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKU|HKCC):?\\/g,
 } as const satisfies Record<string, RegExp>;
 
 export type PatternName = keyof typeof PATTERNS;
@@ -76,5 +86,6 @@ export const KEYWORD_PATTERNS = {
   pathRestart: /\s(?:HK(?:EY_|LM|CU|CR|U\\|CC)|[A-Za-z]:\\|%\w{2,30}%\\)/,
   fileThenSpace: /\.[A-Za-z0-9]{1,5}(?=\s)/,
   spaceInLast: /\s/,
+  schemeBefore: /https?:\/\/$/i,
   whitespace: /\s+/g,
 } as const satisfies Record<string, RegExp>;

@@ -52,17 +52,31 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
     if (newest?.at != null) {
       const end = new Date(newest.at);
       const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() - request.query.days + 1));
+      // One pass over the window's posts (by the posted_at index, no joins) feeds both the
+      // per-day series and the busiest boards; names come from the small sites/boards tables.
       const day = sql<string>`substr(posts.posted_at, 1, 10)`;
-      const rows = await db.selectFrom('posts').innerJoin('sites', 'sites.id', 'posts.site_id')
-        .select((eb) => ['sites.name', day.as('day'), eb.fn.countAll<number>().as('n')])
+      const groups = await db.selectFrom('posts')
+        .select((eb) => ['posts.site_id', 'posts.board_id', day.as('day'), eb.fn.countAll<number>().as('n')])
         .where('posts.posted_at', '>=', start.toISOString())
-        .groupBy(['sites.name', day]).execute();
-      perDay = dailySeries(rows.map((r) => ({ key: r.name, day: r.day, n: Number(r.n) })), start, end);
-      const boards = await db.selectFrom('posts').innerJoin('boards', 'boards.id', 'posts.board_id').innerJoin('sites', 'sites.id', 'posts.site_id')
-        .select((eb) => ['boards.name as board', 'sites.name as site', eb.fn.countAll<number>().as('n')])
-        .where('posts.posted_at', '>=', start.toISOString())
-        .groupBy(['boards.name', 'sites.name']).orderBy('n', 'desc').limit(12).execute();
-      categories = boards.map((b) => ({ board: b.board, site: b.site, posts: Number(b.n) }));
+        .groupBy(['posts.site_id', 'posts.board_id', day]).execute();
+      const siteNames = new Map((await db.selectFrom('sites').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+      const perSiteDay = new Map<string, { key: string; day: string; n: number }>();
+      const perBoard = new Map<string, { siteId: string; n: number }>();
+      for (const g of groups) {
+        const n = Number(g.n);
+        const key = `${g.site_id}\u0000${g.day}`;
+        const entry = perSiteDay.get(key) ?? { key: siteNames.get(g.site_id) ?? g.site_id, day: g.day, n: 0 };
+        entry.n += n;
+        perSiteDay.set(key, entry);
+        const board = perBoard.get(g.board_id) ?? { siteId: g.site_id, n: 0 };
+        board.n += n;
+        perBoard.set(g.board_id, board);
+      }
+      perDay = dailySeries([...perSiteDay.values()], start, end);
+      const busiest = [...perBoard.entries()].sort((x, y) => y[1].n - x[1].n).slice(0, 12);
+      const boardNames = busiest.length === 0 ? new Map<string, string>()
+        : new Map((await db.selectFrom('boards').select(['id', 'name']).where('id', 'in', busiest.map(([id]) => id)).execute()).map((r) => [r.id, r.name]));
+      categories = busiest.map(([id, b]) => ({ board: boardNames.get(id) ?? id, site: siteNames.get(b.siteId) ?? b.siteId, posts: b.n }));
     }
 
     const catalogue = await kev();

@@ -22,7 +22,7 @@ function PortraitBody({ p }: { p: Portrait }) {
     grid: { left: 36, right: 8, top: 16, bottom: 28 },
     xAxis: { type: 'category', data: p.activity.monthly.map((m) => m.month) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ name: 'posts', type: 'line', areaStyle: {}, data: p.activity.monthly.map((m) => m.posts) }],
+    series: [{ name: 'posts', type: 'bar', data: p.activity.monthly.map((m) => m.posts) }],
   }), [p]);
   const profile = safeHref(p.actor.profileUrl);
   const tz = p.activity.timezone;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../serve/app.js';
+import { findWebRoot } from '../../serve/web.js';
 import { countActiveKeys, createApiKey } from '../../store/api-keys.js';
 import { openStore } from '../../store/index.js';
 import { configFrom, parseInteger, withStoreOptions, type StoreOptions } from '../context.js';
@@ -30,6 +31,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.once('SIGTERM', () => void stop());
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   process.stderr.write(`threatminer API on ${address}  (OpenAPI: ${address}/openapi.json)\n`);
+  process.stderr.write(findWebRoot() === null
+    ? 'dashboard not built: run `make web` and restart to serve it\n'
+    : `dashboard: ${address}/  (log in with an API key)\n`);
 }
 
 export function register(program: Command): void {

@@ -5,7 +5,8 @@
  * shallow trough (night owls, shared accounts, scheduled posting), and is reported as such.
  */
 const SLEEP_HOURS = 6;
-const SLEEP_START_LOCAL = 1;
+/** Local start of the assumed quiet window 02:00–08:00 (the trough of forum activity curves). */
+const SLEEP_START_LOCAL = 2;
 
 export interface TimezoneEstimate {
   /** Estimated UTC offset in whole hours, in [-11, +12]; null with fewer than 10 dated posts. */
@@ -20,15 +21,23 @@ export interface TimezoneEstimate {
 export function estimateTimezone(hourCountsUtc: readonly number[]): TimezoneEstimate {
   const total = hourCountsUtc.reduce((a, b) => a + b, 0);
   if (hourCountsUtc.length !== 24 || total < 10) return { utcOffsetHours: null, confidence: 0, troughShare: Number.NaN, quietHoursUtc: [] };
-  let bestStart = 0;
-  let bestSum = Infinity;
-  for (let start = 0; start < 24; start++) {
+  const sums = Array.from({ length: 24 }, (_, start) => {
     let sum = 0;
     for (let k = 0; k < SLEEP_HOURS; k++) sum += hourCountsUtc[(start + k) % 24]!;
-    // Ties: prefer the window centred on the longer quiet run (deterministic: first lowest).
-    if (sum < bestSum) {
-      bestSum = sum;
-      bestStart = start;
+    return sum;
+  });
+  const bestSum = Math.min(...sums);
+  // A quiet period longer than the window gives several equally quiet starts: take the middle
+  // of the longest circular run of them, so an 8-hour night is centred, not left-aligned.
+  let bestStart = sums.indexOf(bestSum);
+  let bestRun = 0;
+  for (let start = 0; start < 24; start++) {
+    if (sums[start] !== bestSum || sums[(start + 23) % 24] === bestSum) continue;
+    let run = 0;
+    while (run < 24 && sums[(start + run) % 24] === bestSum) run++;
+    if (run > bestRun) {
+      bestRun = run;
+      bestStart = (start + Math.floor((run - 1) / 2)) % 24;
     }
   }
   let offset = SLEEP_START_LOCAL - bestStart;

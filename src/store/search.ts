@@ -44,76 +44,92 @@ export interface SearchResult {
 
 const COUNT_CAP = 10_000;
 
-type PostQuery = SelectQueryBuilder<Database, 'posts' | 'sites' | 'boards' | 'authors' | 'threads', object>;
+type PostsQuery = SelectQueryBuilder<Database, 'posts', object>;
 
+interface Filters {
+  siteIds?: string[];
+  boardIds?: string[];
+  authorIds?: string[];
+  since?: string;
+  until?: string;
+  hasIndicator?: boolean;
+  label?: string;
+}
+
+/**
+ * Searches in three steps so that the expensive part touches only what it must: names in the
+ * filters resolve to ids first (a handful of index lookups), the matching and ranking run over
+ * posts (and the FTS index) alone, and only the page of results is joined with sites, boards,
+ * threads and authors for display.
+ */
 export async function searchPosts(db: Kysely<Database>, dialect: DialectName, input: SearchParams): Promise<SearchResult> {
   const params = parseInput(SearchParams, input, 'search parameters');
   const query = parseQuery(params.q ?? '');
   const fulltext = !isEmptyQuery(query);
+  const filters = await resolveFilters(db, params);
+  if (filters === null) return { hits: [], total: 0, totalCapped: false };
+  const hasPostFilters = Object.values(filters).some((v) => v !== undefined);
 
-  const sqliteFulltext = fulltext && dialect === 'sqlite';
-  // SQLite: drive the query from the FTS index so bm25 is computed once per match during the
-  // index scan. PostgreSQL: filter posts by the tsvector GIN index.
-  const start = sqliteFulltext
-    ? (db
+  let pageIds: { id: string; score: number }[];
+  let total: number;
+  if (fulltext && dialect === 'sqlite' && !hasPostFilters) {
+    // Rank inside the FTS index and join only the page: FTS5 optimises ORDER BY rank LIMIT.
+    const match = toFts5(query);
+    const page = await sql<{ id: string; score: number }>`
+      SELECT psi.post_id AS id, -t.rank AS score
+      FROM (SELECT rowid, rank FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rank LIMIT ${params.limit} OFFSET ${params.offset}) AS t
+      JOIN post_search_ids AS psi ON psi.seq = t.rowid
+      ORDER BY t.rank`.execute(db);
+    pageIds = page.rows;
+    const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} LIMIT ${COUNT_CAP + 1})`.execute(db);
+    total = Number(counted.rows[0]?.n ?? 0);
+  } else {
+    let base: PostsQuery;
+    let score = sql<number>`0`;
+    if (fulltext && dialect === 'sqlite') {
+      base = db
         .selectFrom('posts_fts')
         .innerJoin('post_search_ids', 'post_search_ids.seq', 'posts_fts.rowid')
-        .innerJoin('posts', 'posts.id', 'post_search_ids.post_id') as unknown as SelectQueryBuilder<Database, 'posts', object>)
-    : db.selectFrom('posts');
-  let base: PostQuery = start
+        .innerJoin('posts', 'posts.id', 'post_search_ids.post_id')
+        .where(sql<boolean>`posts_fts MATCH ${toFts5(query)}`) as unknown as PostsQuery;
+      score = sql<number>`-posts_fts.rank`;
+    } else if (fulltext) {
+      const tsquery = toTsquery(query);
+      base = db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${tsquery})`);
+      score = sql<number>`ts_rank_cd(posts.search, to_tsquery('simple', ${tsquery}))`;
+    } else {
+      base = db.selectFrom('posts');
+    }
+    base = applyFilters(base, filters);
+    const counted = await db
+      .selectFrom(base.select('posts.id').limit(COUNT_CAP + 1).as('matches'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    total = Number(counted.n);
+    const ranked = base.select(['posts.id as id', score.as('score')]);
+    pageIds = await (fulltext ? ranked.orderBy('score', 'desc').orderBy('posts.id') : ranked.orderBy('posts.posted_at', 'desc').orderBy('posts.id'))
+      .limit(params.limit)
+      .offset(params.offset)
+      .execute();
+  }
+
+  const details = pageIds.length === 0 ? [] : await db
+    .selectFrom('posts')
     .innerJoin('sites', 'sites.id', 'posts.site_id')
     .innerJoin('boards', 'boards.id', 'posts.board_id')
     .innerJoin('threads', 'threads.id', 'posts.thread_id')
-    .innerJoin('authors', 'authors.id', 'posts.author_id');
-
-  if (params.site !== undefined) base = base.where('sites.name', '=', params.site);
-  if (params.board !== undefined) base = base.where('boards.name', '=', params.board);
-  if (params.author !== undefined) base = base.where(sql`lower(authors.handle)`, '=', params.author.toLowerCase());
-  if (params.since !== undefined) base = base.where('posts.posted_at', '>=', new Date(params.since).toISOString());
-  if (params.until !== undefined) base = base.where('posts.posted_at', '<=', new Date(params.until).toISOString());
-  if (params.hasIndicator === true) {
-    base = base.where(({ exists, selectFrom }) => exists(selectFrom('entities').select('entities.id').whereRef('entities.post_id', '=', 'posts.id')));
-  } else if (params.hasIndicator === false) {
-    base = base.where(({ not, exists, selectFrom }) => not(exists(selectFrom('entities').select('entities.id').whereRef('entities.post_id', '=', 'posts.id'))));
-  }
-  if (params.label !== undefined) {
-    const label = params.label;
-    base = base.where(({ exists, selectFrom }) =>
-      exists(selectFrom('exploit_labels').select('exploit_labels.post_id').whereRef('exploit_labels.post_id', '=', 'posts.id').where('exploit_labels.label', '=', label)),
-    );
-  }
-
-  let scoreExpression = sql<number>`0`;
-  if (sqliteFulltext) {
-    base = base.where(sql<boolean>`posts_fts MATCH ${toFts5(query)}`);
-    scoreExpression = sql<number>`-bm25(posts_fts, 2.0, 1.0)`;
-  } else if (fulltext) {
-    const tsquery = toTsquery(query);
-    base = base.where(sql<boolean>`posts.search @@ to_tsquery('simple', ${tsquery})`);
-    scoreExpression = sql<number>`ts_rank_cd(posts.search, to_tsquery('simple', ${tsquery}))`;
-  }
-
-  const counted = await db
-    .selectFrom(base.select('posts.id').limit(COUNT_CAP + 1).as('matches'))
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
-
-  let page = base.select([
-    'posts.id as id',
-    'sites.name as site',
-    'boards.name as board',
-    'threads.id as threadId',
-    'threads.title as threadTitle',
-    'authors.handle as author',
-    'posts.posted_at as postedAt',
-    'posts.body_text as body',
-    scoreExpression.as('score'),
-  ]);
-  page = fulltext
-    ? page.orderBy('score', 'desc').orderBy('posts.posted_at', 'desc')
-    : page.orderBy('posts.posted_at', 'desc').orderBy('posts.id');
-  const rows = await page.limit(params.limit).offset(params.offset).execute();
+    .innerJoin('authors', 'authors.id', 'posts.author_id')
+    .select([
+      'posts.id as id', 'sites.name as site', 'boards.name as board', 'threads.id as threadId', 'threads.title as threadTitle',
+      'authors.handle as author', 'posts.posted_at as postedAt', 'posts.body_text as body',
+    ])
+    .where('posts.id', 'in', pageIds.map((p) => p.id))
+    .execute();
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const rows = pageIds.flatMap((p) => {
+    const detail = byId.get(p.id);
+    return detail === undefined ? [] : [{ ...detail, score: p.score }];
+  });
   const words = highlightWords(query);
   return {
     total: Math.min(total, COUNT_CAP),
@@ -130,4 +146,52 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
       score: Number(row.score),
     })),
   };
+}
+
+async function resolveFilters(db: Kysely<Database>, params: z.output<typeof SearchParams>): Promise<Filters | null> {
+  const filters: Filters = {};
+  if (params.site !== undefined) {
+    filters.siteIds = (await db.selectFrom('sites').select('id').where('name', '=', params.site).execute()).map((r) => r.id);
+    if (filters.siteIds.length === 0) return null;
+  }
+  if (params.board !== undefined) {
+    let boards = db.selectFrom('boards').select('id').where('name', '=', params.board);
+    if (filters.siteIds !== undefined) boards = boards.where('site_id', 'in', filters.siteIds);
+    filters.boardIds = (await boards.execute()).map((r) => r.id);
+    if (filters.boardIds.length === 0) return null;
+  }
+  if (params.author !== undefined) {
+    let authors = db.selectFrom('authors').select('id').where(sql`lower(handle)`, '=', params.author.toLowerCase());
+    if (filters.siteIds !== undefined) authors = authors.where('site_id', 'in', filters.siteIds);
+    filters.authorIds = (await authors.execute()).map((r) => r.id);
+    if (filters.authorIds.length === 0) return null;
+  }
+  if (params.since !== undefined) filters.since = new Date(params.since).toISOString();
+  if (params.until !== undefined) filters.until = new Date(params.until).toISOString();
+  if (params.hasIndicator !== undefined) filters.hasIndicator = params.hasIndicator;
+  if (params.label !== undefined) filters.label = params.label;
+  return filters;
+}
+
+function applyFilters(query: PostsQuery, filters: Filters): PostsQuery {
+  let q = query;
+  if (filters.siteIds !== undefined) q = q.where('posts.site_id', 'in', filters.siteIds);
+  if (filters.boardIds !== undefined) q = q.where('posts.board_id', 'in', filters.boardIds);
+  if (filters.authorIds !== undefined) q = q.where('posts.author_id', 'in', filters.authorIds);
+  if (filters.since !== undefined) q = q.where('posts.posted_at', '>=', filters.since);
+  if (filters.until !== undefined) q = q.where('posts.posted_at', '<=', filters.until);
+  if (filters.hasIndicator !== undefined) {
+    const hasIndicator = filters.hasIndicator;
+    q = q.where(({ exists, not, selectFrom }) => {
+      const any = exists(selectFrom('entities').select('entities.id').whereRef('entities.post_id', '=', 'posts.id'));
+      return hasIndicator ? any : not(any);
+    });
+  }
+  if (filters.label !== undefined) {
+    const label = filters.label;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(selectFrom('exploit_labels').select('exploit_labels.post_id').whereRef('exploit_labels.post_id', '=', 'posts.id').where('exploit_labels.label', '=', label)),
+    );
+  }
+  return q;
 }

@@ -207,6 +207,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Explicit INTEGER PRIMARY KEY: an implicit rowid of `posts` could be renumbered by VACUUM.
     await sql`CREATE TABLE post_search_ids (seq INTEGER PRIMARY KEY, post_id TEXT NOT NULL UNIQUE)`.execute(db);
     await sql`CREATE VIRTUAL TABLE posts_fts USING fts5(title, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
+    // Title matches weigh double; set as the index's rank so ORDER BY rank stays optimised.
+    await sql`INSERT INTO posts_fts (posts_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)')`.execute(db);
   } else {
     await sql`ALTER TABLE posts ADD COLUMN search tsvector`.execute(db);
     await sql`CREATE INDEX posts_search ON posts USING gin (search)`.execute(db);

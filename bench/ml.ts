@@ -166,7 +166,7 @@ async function rate(per: number, seconds: number, fn: () => Promise<unknown>, mi
   return (calls * per) / ((performance.now() - started) / 1000);
 }
 
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
 
 async function main(): Promise<void> {
   loadAddon();
@@ -175,6 +175,19 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tm-bench-ml-'));
   const rows: string[][] = [];
   try {
+    process.stderr.write('bench:ml: RSS over 100 epochs of the char-CNN…\n');
+    // First, before tfjs and onnxruntime allocate anything, so growth is measured against a clean base.
+    const small = data(64, 3);
+    const ds = makeDataset(small.x, small.y, T);
+    const model = Model.create(cases[0]!.spec, { seed: 2 });
+    const rss: number[] = [];
+    global.gc?.();
+    await new Trainer(model, { epochs: 100, batchSize: TRAIN_BATCH, progress: false }).fit(ds, ds, {
+      onEpoch: () => void rss.push(process.memoryUsage().rss),
+    });
+    const warm = rss[9]!;
+    const last = rss[rss.length - 1]!;
+    const peak = Math.max(...rss.slice(9));
     const trainData = data(TRAIN_BATCH * 8, 1);
     const inferData = data(INFER_BATCH * 4, 2);
     for (const c of cases) {
@@ -208,18 +221,6 @@ async function main(): Promise<void> {
       rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), `${fmt(addonTrain / tfjsTrain)}×`, fmt(ort), fmt(torch), `${fmt(ort / torch)}×`]);
     }
 
-    process.stderr.write('bench:ml: RSS over 100 epochs of the char-CNN…\n');
-    const small = data(64, 3);
-    const ds = makeDataset(small.x, small.y, T);
-    const model = Model.create(cases[0]!.spec, { seed: 2 });
-    const rss: number[] = [];
-    global.gc?.();
-    await new Trainer(model, { epochs: 100, batchSize: TRAIN_BATCH, progress: false }).fit(ds, ds, {
-      onEpoch: () => void rss.push(process.memoryUsage().rss),
-    });
-    const warm = rss[9]!;
-    const last = rss[rss.length - 1]!;
-    const peak = Math.max(...rss.slice(9));
     const header = ['model', 'train addon /s', 'train tfjs /s', 'train ratio', 'infer ORT /s', 'infer libtorch /s', 'infer ratio'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;

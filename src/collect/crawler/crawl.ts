@@ -103,6 +103,8 @@ class Crawler {
   private successes = 0;
   private stop: CrawlSummary['stoppedBy'] | undefined;
   private refilling: Promise<void> | undefined;
+  /** Workers waiting for another page to finish (it may reveal new links). */
+  private idleWaiters: (() => void)[] = [];
   private readonly summary: CrawlSummary;
 
   constructor(
@@ -174,6 +176,8 @@ class Crawler {
       if (this.config.auth !== undefined && 'username' in this.config.auth) await this.login();
       const workers = Array.from({ length: this.config.politeness.concurrency }, () => this.worker());
       await Promise.all(workers);
+      await this.flush();
+      if (this.writeError !== undefined) throw this.writeError;
       if (this.mismatchError !== undefined) throw this.mismatchError;
     } finally {
       await this.client.close();
@@ -295,7 +299,11 @@ class Crawler {
       // Nothing pending in the store: done, unless other workers may still discover pages or
       // a retry is waiting out its backoff.
       if (this.inFlight.size === 0 && this.delayed.size === 0) return undefined;
-      await sleep(20);
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        // Retries wake themselves up through the queue; poll as a backstop.
+        setTimeout(resolve, 50).unref?.();
+      });
     }
   }
 
@@ -304,20 +312,78 @@ class Crawler {
       const row = await this.next();
       if (row === undefined) return;
       this.inFlight.add(row.url);
+      let handedOff = false;
       try {
-        await this.process(row);
+        handedOff = await this.process(row);
       } finally {
-        this.inFlight.delete(row.url);
+        // A page handed to the write batcher stays in flight until its batch is committed.
+        if (!handedOff) this.settled(row.url);
       }
     }
   }
 
-  private async process(row: FrontierRow): Promise<void> {
+  private settled(url: string): void {
+    this.inFlight.delete(url);
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Write batching: parsed pages queue here and are committed together — their posts in one
+   * store.ingest() transaction, then their frontier rows (done + discovered links) in one more.
+   * A page counts as done only after both commit, so a crash loses nothing; it only means a few
+   * pages are fetched again.
+   */
+  private readonly batch: { url: string; status: number; etag?: string | undefined; lastModified?: string | undefined; contentHash?: string | undefined; links: NewLink[]; records: ForumRecord[] }[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private writeError: unknown;
+  private static readonly BATCH_PAGES = 16;
+  private static readonly BATCH_DELAY_MS = 25;
+
+  private async submit(item: Crawler['batch'][number]): Promise<void> {
+    if (this.writeError !== undefined) throw this.writeError;
+    this.batch.push(item);
+    if (this.batch.length >= Crawler.BATCH_PAGES) this.flush();
+    else this.batchTimer ??= setTimeout(() => this.flush(), Crawler.BATCH_DELAY_MS);
+    // Backpressure: do not run further ahead of the database than one batch.
+    if (this.batch.length >= Crawler.BATCH_PAGES) await this.flushing;
+  }
+
+  private flush(): Promise<void> {
+    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    const items = this.batch.splice(0);
+    if (items.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(async () => {
+      try {
+        const records = items.flatMap((i) => i.records);
+        if (records.length > 0) {
+          const result = await this.store.ingest(records);
+          this.summary.posts += records.length;
+          this.summary.postsInserted += result.inserted;
+          this.summary.postsUpdated += result.updated;
+          this.summary.postsUnchanged += result.unchanged;
+        }
+        await this.frontier.completeMany(items);
+        for (const i of items) this.options.onPageStored?.(i.url);
+      } catch (err) {
+        this.writeError ??= err;
+        this.stop ??= 'signal';
+      } finally {
+        for (const i of items) this.settled(i.url);
+      }
+    });
+    return this.flushing;
+  }
+
+  private async process(row: FrontierRow): Promise<boolean> {
     const profile = this.profile!;
     if (this.robots !== undefined && this.robots.isAllowed(row.url, this.config.userAgent) === false) {
       this.error('robots-disallowed');
       await this.frontier.fail(row.url, 'rejected', row.attempts, 'disallowed by robots.txt');
-      return;
+      return false;
     }
     const release = await this.gate.acquire();
     let res: FetchResult;
@@ -325,21 +391,23 @@ class Crawler {
       res = await this.client.fetch(row.url, { jar: this.jar, etag: row.etag ?? undefined, lastModified: row.lastModified ?? undefined });
     } catch (err) {
       release();
-      return this.failed(row, err);
+      await this.failed(row, err);
+      return false;
     }
     release();
     this.summary.bytes += res.bytes;
     if (res.notModified) {
       this.summary.notModified++;
-      await this.frontier.complete(row.url, { status: 304 }, []);
+      await this.submit({ url: row.url, status: 304, links: [], records: [] });
       this.progress(row.url);
-      return;
+      return true;
     }
     let doc: Doc;
     try {
       doc = parseHtml(res.body);
     } catch (err) {
-      return this.failed(row, new FetchError('network', `${row.url}: unparseable HTML: ${(err as Error).message}`, false));
+      await this.failed(row, new FetchError('network', `${row.url}: unparseable HTML: ${(err as Error).message}`, false));
+      return false;
     }
     if ((row.kind === 'board' || row.kind === 'thread') && needsLogin(doc, res.status, profile)) {
       const auth = this.config.auth;
@@ -350,19 +418,22 @@ class Crawler {
         } catch {
           /* counted in doLogin; the retry below fails again and is recorded */
         }
-        return this.failed(row, new FetchError('login-required', `${row.url}: needs a login`, this.consecutiveLoginFailures < 3));
+        await this.failed(row, new FetchError('login-required', `${row.url}: needs a login`, this.consecutiveLoginFailures < 3));
+        return false;
       }
       this.error('login-required');
       await this.frontier.fail(row.url, 'rejected', row.attempts, 'login required and no credentials configured', res.status);
-      return;
+      return false;
     }
-    if (res.status >= 400) return this.failed(row, new FetchError('http-4xx', `${row.url}: HTTP ${res.status}`, res.status === 408, res.status));
+    if (res.status >= 400) {
+      await this.failed(row, new FetchError('http-4xx', `${row.url}: HTTP ${res.status}`, res.status === 408, res.status));
+      return false;
+    }
     this.summary.pages++;
     try {
-      const links = await this.handle(row, doc, res);
-      await this.frontier.complete(row.url, { status: res.status, etag: res.etag, lastModified: res.lastModified, contentHash: contentHash(res.body) }, links);
+      const { links, records } = await this.handle(row, doc, res);
       this.successes++;
-      this.options.onPageStored?.(row.url);
+      await this.submit({ url: row.url, status: res.status, etag: res.etag, lastModified: res.lastModified, contentHash: contentHash(res.body), links, records });
     } catch (err) {
       if (err instanceof ProfileMismatchError) {
         this.mismatches++;
@@ -373,11 +444,12 @@ class Crawler {
           this.mismatchError ??= err;
           this.stop = 'signal';
         }
-        return;
+        return false;
       }
       throw err;
     }
     this.progress(row.url);
+    return true;
   }
 
   private progress(url: string): void {
@@ -446,9 +518,10 @@ class Crawler {
     return this.link(next, row.kind, row.depth, { groupKey: group, board: row.board ?? undefined });
   }
 
-  private async handle(row: FrontierRow, doc: Doc, res: FetchResult): Promise<NewLink[]> {
+  private async handle(row: FrontierRow, doc: Doc, res: FetchResult): Promise<{ links: NewLink[]; records: ForumRecord[] }> {
     const profile = this.profile!;
     const out: NewLink[] = [];
+    let records: ForumRecord[] = [];
     const push = (l: NewLink | undefined): void => {
       if (l !== undefined) out.push(l);
     };
@@ -459,7 +532,7 @@ class Crawler {
           if (boardsWanted !== undefined && !boardsWanted.includes(b.text.toLowerCase())) continue;
           push(this.link(b.url, 'board', row.depth + 1, { board: b.text }));
         }
-        return out;
+        return { links: out, records };
       }
       case 'board': {
         const page = extractBoard(doc, profile, res.url);
@@ -470,7 +543,7 @@ class Crawler {
         for (const b of page.subBoards) push(this.link(b.url, 'board', row.depth + 1, { board: b.text }));
         const fingerprint = contentHash(...page.threads.map((t) => t.url));
         push(this.nextInChain(row, page.next, fingerprint, page.threads.length === 0 && page.subBoards.length === 0));
-        return out;
+        return { links: out, records };
       }
       case 'thread': {
         let page: ThreadPage;
@@ -480,18 +553,18 @@ class Crawler {
           // Past the last page of a thread (infinite pagination) is an empty page, not a redesign.
           if (err instanceof ProfileMismatchError && err.field === 'thread.post' && row.groupKey !== null && row.groupKey !== row.url) {
             this.error('trap');
-            return out;
+            return { links: out, records };
           }
           throw err;
         }
-        await this.store_(row, page, res.url);
+        records = this.toRecords(row, page, res.url);
         for (const p of page.posts) {
           if (!this.config.profiles || p.authorUrl === undefined || this.seenLinks.has(p.authorUrl)) continue;
           this.seenLinks.add(p.authorUrl);
           push(this.link(p.authorUrl, 'profile', row.depth + 1));
         }
         push(this.nextInChain(row, page.next, contentHash(...page.posts.map((p) => p.postId)), page.posts.length === 0));
-        return out;
+        return { links: out, records };
       }
       case 'profile': {
         const p = extractProfile(doc, profile, res.url);
@@ -502,12 +575,12 @@ class Crawler {
         if (joined !== undefined) set.joined_at = joined;
         await this.store.db.updateTable('authors').set(set).where('id', '=', authorIdOf(this.config.name, p.handle)).execute();
         this.summary.profiles++;
-        return out;
+        return { links: out, records };
       }
     }
   }
 
-  private async store_(row: FrontierRow, page: ThreadPage, url: string): Promise<void> {
+  private toRecords(row: FrontierRow, page: ThreadPage, url: string): ForumRecord[] {
     const c = this.config;
     const ctx = this.dateContext;
     const network = new URL(c.url).hostname.endsWith('.onion') ? 'onion' : 'clear';
@@ -545,11 +618,6 @@ class Crawler {
       if (parsed.success) records.push(parsed.data);
       else this.error('invalid-record');
     }
-    if (records.length === 0) return;
-    const result = await this.store.ingest(records);
-    this.summary.posts += records.length;
-    this.summary.postsInserted += result.inserted;
-    this.summary.postsUpdated += result.updated;
-    this.summary.postsUnchanged += result.unchanged;
+    return records;
   }
 }

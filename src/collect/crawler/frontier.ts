@@ -163,16 +163,19 @@ export class Frontier {
     return fresh.length;
   }
 
-  /** Marks a page fetched and inserts what it linked to, atomically. */
-  async complete(url: string, result: { status: number; etag?: string | undefined; lastModified?: string | undefined; contentHash?: string | undefined }, links: readonly NewLink[]): Promise<number> {
+  /** Marks pages fetched and inserts the links they revealed, atomically (one transaction). */
+  async completeMany(items: readonly { url: string; status: number; etag?: string | undefined; lastModified?: string | undefined; contentHash?: string | undefined; links: readonly NewLink[] }[]): Promise<number> {
+    if (items.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      const added = await this.add(links, trx);
+      const added = await this.add(items.flatMap((i) => i.links), trx);
       const now = new Date().toISOString();
-      const update: Partial<FrontierTable> = { state: 'done', last_status: result.status, last_error: null, fetched_at: now, updated_at: now };
-      if (result.etag !== undefined) update.etag = result.etag;
-      if (result.lastModified !== undefined) update.last_modified = result.lastModified;
-      if (result.contentHash !== undefined) update.content_hash = result.contentHash;
-      await trx.updateTable('crawl_frontier').set(update).where('site_id', '=', this.siteId).where('url', '=', url).execute();
+      for (const result of items) {
+        const update: Partial<FrontierTable> = { state: 'done', last_status: result.status, last_error: null, fetched_at: now, updated_at: now };
+        if (result.etag !== undefined) update.etag = result.etag;
+        if (result.lastModified !== undefined) update.last_modified = result.lastModified;
+        if (result.contentHash !== undefined) update.content_hash = result.contentHash;
+        await trx.updateTable('crawl_frontier').set(update).where('site_id', '=', this.siteId).where('url', '=', result.url).execute();
+      }
       return added;
     });
   }

@@ -74,23 +74,25 @@ test('a small CNN learns a keyword task to > 95% validation accuracy, with early
 
 test('a BiLSTM + CRF tagger learns per-token tags to > 95% accuracy', async (t) => {
   if (!needsAddon(t)) return;
-  // Tag 1 on tokens 1..5 that directly follow token 6 ("after a marker"), else 0: needs context.
+  // Tag 1 on tokens whose previous token is ≤ 6, else 0: about half the tokens, and the tag depends
+  // on context, not on the token itself (a majority-class guess scores ~50%).
   const r = rng(5);
-  const rows = 600;
-  const x = new Int32Array(rows * T);
-  const y = new Int32Array(rows * T);
+  const rows = 400;
+  const L = 12;
+  const x = new Int32Array(rows * L);
+  const y = new Int32Array(rows * L);
   for (let i = 0; i < rows; i++) {
-    const len = 4 + Math.floor(r() * (T - 4));
-    for (let p = 0; p < len; p++) x[i * T + p] = 1 + Math.floor(r() * 12);
-    for (let p = 1; p < len; p++) y[i * T + p] = x[i * T + p - 1] === 6 && x[i * T + p]! <= 5 ? 1 : 0;
+    const len = 4 + Math.floor(r() * (L - 4));
+    for (let p = 0; p < len; p++) x[i * L + p] = 1 + Math.floor(r() * 12);
+    for (let p = 1; p < len; p++) y[i * L + p] = x[i * L + p - 1]! <= 6 ? 1 : 0;
   }
-  const [train, valid] = split(makeDataset(x, y, T), 0.2);
+  const [train, valid] = split(makeDataset(x, y, L), 0.2);
   const spec = tokenSpec(
     [{ type: 'embedding', dim: 16 }, { type: 'lstm', hidden: 16, bidirectional: true }, { type: 'linear', units: 2 }, { type: 'crf' }],
-    { labels: 2, seqLen: T, vocab: 16, task: 'tagging' },
+    { labels: 2, seqLen: L, vocab: 16, task: 'tagging' },
   );
   const model = Model.create(spec, { seed: 1 });
-  const result = await new Trainer(model, { epochs: 12, batchSize: 16, lr: 1e-2, progress: false }).fit(train, valid);
+  const result = await new Trainer(model, { epochs: 10, batchSize: 16, lr: 1e-2, progress: false }).fit(train, valid);
   assert.ok(result.bestValidation! > 0.95, `token accuracy ${result.bestValidation}`);
 });
 

@@ -70,7 +70,7 @@ function clauseBefore(text: string, start: number, n: number): string {
 const HOST_CACHE = new Map<string, HostVerdict | null>();
 const HOST_CACHE_MAX = 50_000;
 
-export class Scan {
+class Scan {
   readonly out: Candidate[] = [];
   constructor(
     readonly text: string,

@@ -86,14 +86,15 @@ test('serving works without the addon', async (t) => {
     `const c = await pipeline('text-classification', ${JSON.stringify(join(root, 'toy-exploits'))});`,
     "const [r] = await c('selling 0day rce');",
     'console.log(r.label);',
-    "try { (await import('./src/ml/model.ts')).Model.create({}); } catch (e) { console.log(e.name); }",
+    "const spec = { version: 1, task: 'classification', labels: ['a'], input: { kind: 'features', dim: 2 }, layers: [{ type: 'linear', units: 1 }] };",
+    "try { (await import('./src/ml/model.ts')).Model.create(spec); } catch (e) { console.log(e.name); }",
   ].join('\n');
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     env: { ...process.env, THREATMINER_ADDON: '/nonexistent/addon.node' },
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n'), ['sell', 'InputError']);
+  assert.deepEqual(r.stdout.trim().split('\n'), ['sell', 'UserError']);
 });
 
 test('model cards are validated, naming the file and field', async () => {

@@ -95,7 +95,7 @@ export function textOf(node: AnyNode, skip?: ReadonlySet<AnyNode>): string {
 export function codeText(node: AnyNode): string {
   const parts: string[] = [];
   collectText(node, parts, true);
-  return parts.join('').replace(/\u0000/g, '').replace(/\r\n?/g, '\n').replace(/\n\n/g, '\n').replace(/^\n+|\s+$/g, '');
+  return parts.join('').replace(/\u0000/g, '').replace(/\r\n?/g, '\n').replace(/\n\n/g, '\n').replace(/^\n+/, '').trimEnd();
 }
 
 export interface FieldVars {

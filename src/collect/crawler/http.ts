@@ -287,13 +287,26 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** `<meta charset=…>` or `<meta http-equiv … content="…; charset=…">` in the head, by plain scanning. */
+function metaCharset(head: string): string | undefined {
+  for (let at = head.indexOf('<meta'); at !== -1; at = head.indexOf('<meta', at + 5)) {
+    const end = head.indexOf('>', at);
+    const tag = head.slice(at, end === -1 ? head.length : end);
+    const c = tag.indexOf('charset=');
+    if (c === -1) continue;
+    let i = c + 8;
+    if (tag[i] === '"' || tag[i] === "'") i++;
+    let label = '';
+    while (i < tag.length && label.length < 40 && /[\w-]/.test(tag[i]!)) label += tag[i++];
+    if (label !== '') return label;
+  }
+  return undefined;
+}
+
 /** Decode with the declared charset (windows-1251 and GBK are common on ru/zh boards). */
 function decodeText(buf: Buffer, contentType: string | undefined): string {
   let label = /charset=["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
-  if (label === undefined) {
-    const head = buf.subarray(0, 2048).toString('latin1');
-    label = /<meta[^>]{0,200}charset=["']?([\w-]{1,40})/i.exec(head)?.[1];
-  }
+  label ??= metaCharset(buf.subarray(0, 2048).toString('latin1').toLowerCase());
   try {
     return new TextDecoder(label ?? 'utf-8').decode(buf);
   } catch {

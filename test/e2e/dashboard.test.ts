@@ -58,11 +58,11 @@ before(async () => {
     acceptDownloads: true,
   });
   // Runs before any page script; records CSP violations caused by the app itself.
-  await context.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-  });
+  // (Browser-side code is given as strings: the repo's tsconfig has no DOM types.)
+  await context.addInitScript(`
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
+  `);
   page = context.pages()[0] ?? await context.newPage();
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -85,13 +85,13 @@ async function shot(name: string): Promise<void> {
 
 /** Nothing from the data ran, the app broke no CSP rule, no link from data is a script URL. */
 async function assertClean(where: string): Promise<void> {
-  const state = await page.evaluate(() => ({
+  const state = await page.evaluate(`({
     pwned: Object.keys(window).filter((k) => k.startsWith('__pwned')),
-    csp: (window as unknown as { __csp: string[] }).__csp,
-    badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '').filter((h) => !/^(\/|https?:\/\/|#|blob:)/.test(h)),
+    csp: window.__csp,
+    badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') || '').filter((h) => !/^(\\/|https?:\\/\\/|#|blob:)/.test(h)),
     bodyVisible: getComputedStyle(document.body).display !== 'none',
     injected: document.querySelectorAll('#root script, #root iframe, #root svg[onload], #root img[onerror], #root style').length,
-  }));
+  })`) as { pwned: string[]; csp: string[]; badLinks: string[]; bodyVisible: boolean; injected: number };
   assert.deepEqual(state.pwned, [], `${where}: a payload ran`);
   assert.deepEqual(dialogs, [], `${where}: a dialog opened`);
   assert.deepEqual(state.csp, [], `${where}: CSP violations`);
@@ -111,8 +111,8 @@ test('dashboard: login, search, post, indicator pivot, actor portrait and graph,
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   assert.ok(!page.url().includes(analystKey.slice(3, 15)), 'no key in the URL');
-  assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is HttpOnly');
-  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.equal(await page.evaluate('document.cookie'), '', 'the session cookie is HttpOnly');
+  const storage = await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })') as string;
   assert.ok(!storage.includes('tm_'), 'no key in web storage');
   await page.locator('canvas').first().waitFor();
   await page.getByText('Leak announcements').waitFor();
@@ -206,12 +206,12 @@ test('dashboard: login, search, post, indicator pivot, actor portrait and graph,
   await page.getByRole('button', { name: /Switch to dark theme/ }).click();
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page.locator('canvas').first().waitFor();
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
   await page.keyboard.press('Tab');
   await shot('10-overview-dark');
   await assertClean('dark overview');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByLabel('API key').waitFor();
-  const after = await page.evaluate(async () => (await fetch('/api/v1/stats')).status);
+  const after = await page.evaluate(`fetch('/api/v1/stats').then((r) => r.status)`);
   assert.equal(after, 401, 'logged out for real');
 });

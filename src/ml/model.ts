@@ -24,6 +24,7 @@ function forNative(spec: NormalSpec): object {
 
 export class Model {
   private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
 
   private constructor(
     readonly spec: NormalSpec,
@@ -62,9 +63,15 @@ export class Model {
   }
 
   private run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
+    this.inFlight++;
+    const next = this.queue.then(fn, fn).finally(() => this.inFlight--);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Weights are read and written on the main thread: never while a step runs on the pool. */
+  private idle(what: string): void {
+    if (this.inFlight > 0) throw new UserError(`${what}: the model is busy (await trainStep/predict first)`);
   }
 
   /** Rows in `x`, checked against the input spec. */
@@ -96,6 +103,7 @@ export class Model {
   }
 
   configureOptimizer(config: NativeOptimizerConfig): void {
+    this.idle('configureOptimizer');
     this.net.configureOptimizer(config);
   }
 
@@ -124,11 +132,12 @@ export class Model {
   }
 
   parameters(): Record<string, Tensor & { trainable: boolean }> {
+    this.idle('parameters');
     return this.net.parameters();
   }
 
   parameterNames(): string[] {
-    return Object.keys(this.net.parameters());
+    return Object.keys(this.parameters());
   }
 
   /** Parameters of the named layers (all when omitted). */
@@ -140,14 +149,17 @@ export class Model {
   }
 
   setParameters(values: Record<string, Float32Array>): void {
+    this.idle('setParameters');
     this.net.setParameters(values);
   }
 
   freeze(layers: string[]): void {
+    this.idle('freeze');
     this.net.setTrainable(this.layerParameters(layers), false);
   }
 
   unfreeze(layers: string[]): void {
+    this.idle('unfreeze');
     this.net.setTrainable(this.layerParameters(layers), true);
   }
 

@@ -158,3 +158,15 @@ test('initFrom refuses mismatched shapes, naming the parameter', async (t) => {
   const model = Model.create(cnnSpec);
   assert.throws(() => model.initFrom(other, ['emb']), /'emb.weight' has shape \[30,16\] but the source 'emb.weight' has \[30,8\]/);
 });
+
+test('weights cannot be read or changed while a step runs off the main thread', async (t) => {
+  if (!needsAddon(t)) return;
+  const model = Model.create(cnnSpec);
+  model.configureOptimizer({ name: 'sgd', lr: 0.1 });
+  const data = keywordTask(32, 1);
+  const step = model.trainStep(data.x, data.y);
+  assert.throws(() => model.parameters(), /parameters: the model is busy/);
+  assert.throws(() => model.freeze(['emb']), /freeze: the model is busy/);
+  assert.ok(Number.isFinite(await step));
+  assert.ok(model.parameters()['emb.weight']);
+});

@@ -58,3 +58,29 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+test('PostgreSQL: crawl, resume-safe frontier and incremental re-crawl work the same', async (t) => {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url === undefined || url === '') {
+    t.skip('TEST_DATABASE_URL is not set');
+    return;
+  }
+  const { openStore } = await import('../../src/store/index.js');
+  const schema = `crawl_test_${process.pid}`;
+  await withSim({ forums: ['phpbb'] }, async (sim) => {
+    const store = await openStore({ url, schema });
+    try {
+      const forum = sim.forums[0]!;
+      const first = await crawlInto(store, siteFor(sim, forum.slug));
+      const truth = truthPosts(sim.groundTruth(), forum.slug);
+      assert.equal(first.postsInserted, truth.length);
+      assert.equal((await storedPosts(store, forum.slug)).length, truth.length);
+      const again = await crawlInto(store, siteFor(sim, forum.slug));
+      assert.equal(again.mode, 'incremental');
+      assert.equal(again.postsInserted, 0);
+    } finally {
+      await store.db.schema.dropSchema(schema).ifExists().cascade().execute();
+      await store.close();
+    }
+  });
+});

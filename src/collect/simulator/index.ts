@@ -39,6 +39,20 @@ export interface ForumEndpoint {
   readonly login: { readonly username: string; readonly password: string };
 }
 
+/**
+ * A crawl config for one simulated forum, shaped like the crawler's SiteConfig input (kept
+ * structural so the simulator does not depend on the crawler).
+ */
+export interface SimulatedSiteConfig {
+  readonly name: string;
+  readonly url: string;
+  readonly language: string;
+  readonly timezone: string;
+  readonly network: { readonly proxy?: string; readonly allowPrivateAddresses: boolean };
+  readonly politeness: { readonly concurrency: number; readonly delayMs: number; readonly jitterMs: number };
+  readonly auth: { readonly username: string; readonly password: string };
+}
+
 export interface Simulator {
   readonly url: string;
   readonly port: number;
@@ -49,6 +63,12 @@ export interface Simulator {
   readonly socksLog: SocksRequestLog[];
   readonly stats: { requests: number; bytes: number; notModified: number; logins: number };
   groundTruth(): GroundTruth;
+  /**
+   * Ready-made crawl configs for every forum (what `threatminer demo` crawls). The loopback
+   * allowance is explicit here; with `onion: true` (and the simulator started with `socks`)
+   * they point at the .onion addresses through the SOCKS proxy instead.
+   */
+  siteConfigs(options?: { readonly onion?: boolean; readonly delayMs?: number; readonly concurrency?: number }): SimulatedSiteConfig[];
   /** Append a reply to a thread (the simulated community keeps talking); returns its external id. */
   addReply(forumSlug: string, threadId?: number): string;
   close(): Promise<void>;
@@ -103,6 +123,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     socksLog: socks?.log ?? [],
     stats: server.stats,
     groundTruth,
+    siteConfigs(opts = {}) {
+      return community.forums.map((f) => {
+        const onion = opts.onion === true && socks !== undefined;
+        const off = f.spec.utcOffsetMinutes;
+        const tz = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+        return {
+          name: f.spec.slug,
+          url: onion ? onionUrl(f.spec.slug) : forumUrl(f.spec.slug),
+          language: f.spec.language,
+          timezone: tz,
+          network: onion ? { proxy: `socks5h://127.0.0.1:${socks!.port}`, allowPrivateAddresses: false } : { allowPrivateAddresses: true },
+          politeness: { concurrency: opts.concurrency ?? 2, delayMs: opts.delayMs ?? 0, jitterMs: 0 },
+          auth: { ...f.login },
+        };
+      });
+    },
     addReply(forumSlug, threadId) {
       const forum = community.forums.find((f) => f.spec.slug === forumSlug);
       if (forum === undefined) throw new Error(`unknown forum ${forumSlug}`);

@@ -45,11 +45,14 @@ test('every regex of the extractor is linear-time according to recheck (ReDoS de
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       const [name, re] = item;
-      const result = await check(re.source, re.flags.replace(/d/g, ''), { timeout: 30_000, randomSeed: 42 });
+      const flags = re.flags.replace(/d/g, '');
+      let result = await check(re.source, flags, { timeout: 60_000, randomSeed: 42 });
+      // A timeout on a loaded machine is "unknown", not a verdict: retry once. "vulnerable" is final.
+      if (result.status === 'unknown') result = await check(re.source, flags, { timeout: 120_000, randomSeed: 42 });
       if (result.status !== 'safe') failures.push(`${name} (/${re.source}/${re.flags}): ${result.status} ${JSON.stringify('complexity' in result ? result.complexity : result.error)}`);
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  await Promise.all([worker(), worker()]);
   assert.deepEqual(failures, []);
 });
 

@@ -68,6 +68,10 @@ test('a shipped text classifier serves labels, scores and attention through pipe
   assert.ok(Math.abs(a!.scores.sell! + a!.scores.ask! - 1) < 1e-6);
   assert.deepEqual(a!.attention!.map((x) => x.token).join(''), 'selling exploit');
   assert.ok(Math.abs(a!.attention!.reduce((s, x) => s + x.weight, 0) - 1) < 1e-4, 'attention over real tokens sums to 1');
+  // An empty text (all padding) still gets a finite answer and no attention entries.
+  const [empty] = await classify(['']);
+  assert.ok(Number.isFinite(empty!.score));
+  assert.deepEqual(empty!.attention, []);
   // The worker pool gives the same answers as the in-process session.
   const pooled = await pipeline('text-classification', join(root, 'toy-exploits'), { workers: 2, batchSize: 3 });
   const many = [...sell, ...ask, ...sell];

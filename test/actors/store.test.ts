@@ -1,9 +1,9 @@
 import { test } from 'node:test';
+import { describeEachStore } from '../helpers/stores.js';
 import assert from 'node:assert/strict';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { parse as parseGexf } from 'graphology-gexf';
 import { DirectedGraph } from 'graphology';
-import { openStore } from '../../src/store/index.js';
 import type { ForumRecord } from '../../src/core/records.js';
 import { loadActorInput, portrait, rankActors, resolveActor, runActorsJob, toGexf, toGraphml } from '../../src/analyse/actors/index.js';
 import { actorsDb } from '../../src/analyse/actors/store.js';
@@ -25,9 +25,10 @@ function records(): ForumRecord[] {
   return out;
 }
 
+describeEachStore('actors store round trip', (makeStore) => {
 test('rank job writes scores, communities and aliases; portrait and exports read them back', async () => {
-  const store = await openStore({ url: ':memory:' });
-  try {
+  const store = await makeStore();
+  {
     await store.ingest(records());
     // A shared Jabber id, as the indicator extractor would record it.
     const vendorPosts = await store.db.selectFrom('posts').innerJoin('authors', 'authors.id', 'posts.author_id')
@@ -82,7 +83,6 @@ test('rank job writes scores, communities and aliases; portrait and exports read
     }
     const top2 = toGraphml(result, { top: 2 });
     assert.equal(parseGraphml(DirectedGraph, top2).order, 2);
-  } finally {
-    await store.close();
   }
+});
 });

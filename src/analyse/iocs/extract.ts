@@ -75,7 +75,6 @@ class Scan {
   constructor(
     readonly text: string,
     readonly defangedWithin: (start: number, end: number) => boolean,
-    readonly wanted: (type: IocType) => boolean,
   ) {}
 
   add(c: Candidate): void {
@@ -109,8 +108,8 @@ class Scan {
       body.lastIndex = colon + 3;
       const bm = body.exec(text);
       if (bm === null) continue;
-      const m = [text.slice(start, colon + 3) + bm[0]] as const;
-      let url = trimUrl(m[0]);
+      const written = trimUrl(text.slice(start, colon + 3) + bm[0]);
+      let url = written;
       const schemeEnd = url.indexOf('://') + 3;
       const scheme = url.slice(0, schemeEnd - 3).toLowerCase();
       const rest = url.slice(schemeEnd);
@@ -168,7 +167,7 @@ class Scan {
       const tail = url.slice(schemeEnd + authorityOffset + authority.length);
       url = `${scheme}://${rest.slice(0, authorityOffset)}${normHost}${port === undefined ? '' : `:${port}`}${tail}`;
       this.add({
-        type: 'url', value: url, start, end: start + trimUrl(m[0]).length, flags: [],
+        type: 'url', value: url, start, end: start + written.length, flags: [],
         host: normHost, ...(registrable === undefined ? {} : { registrable }),
       });
       // The anchor scan continues inside this URL, so one nested in its query is found too.
@@ -396,7 +395,7 @@ class Scan {
     if (type === null) return;
     const text = this.text;
     const prefixed = type === 'bch' && text.slice(start - 12, start).toLowerCase() === 'bitcoincash:';
-    this.add({ type, value: normaliseWord(type, w, text, start), start: prefixed ? start - 12 : start, end, flags: [] });
+    this.add({ type, value: normaliseWord(type, w), start: prefixed ? start - 12 : start, end, flags: [] });
   }
 
   private classifyWord(w: string, start: number): IocType | null {
@@ -729,7 +728,7 @@ function count(s: string, ch: string): number {
   return n;
 }
 
-function normaliseWord(type: IocType, w: string, _text: string, _start: number): string {
+function normaliseWord(type: IocType, w: string): string {
   switch (type) {
     case 'md5': case 'sha1': case 'sha256': case 'sha512': case 'eth': case 'session': case 'tox':
       return w.toLowerCase();
@@ -806,13 +805,12 @@ export function createExtractor(input: ExtractOptionsInput = {}): Extractor {
   const options: ExtractOptionsResolved = ExtractOptions.parse(input);
   const allow: Allowlist = buildAllowlist(options);
   const typeSet = options.types === undefined ? null : new Set<IocType>(options.types);
-  // Containers must be scanned even when not requested, so they can swallow what they contain.
-  const scanWanted = (_t: IocType): boolean => true;
+  // Every scanner runs even when `types` is narrower: containers must swallow what they contain.
   const dropFlags = new Set(options.dropFlags);
   return {
     extract(text: string): IocMatch[] {
       const r = refang(text);
-      const scan = new Scan(r.text, r.defangedWithin, scanWanted);
+      const scan = new Scan(r.text, r.defangedWithin);
       for (const name of ALL_SCANNERS) scan[name]();
       const kept = suppressContained(scan.out);
       kept.sort(byPosition);

@@ -43,6 +43,9 @@ export interface CrawlSummary {
   profiles: number;
   logins: number;
   bytes: number;
+  /** Wall time spent committing batches (posts via store.ingest, then frontier rows). */
+  ingestMs: number;
+  frontierMs: number;
   errors: Partial<Record<ErrorKind, number>>;
   durationMs: number;
   stoppedBy: 'complete' | 'max-pages' | 'max-duration' | 'signal';
@@ -153,6 +156,8 @@ class Crawler {
       profiles: 0,
       logins: 0,
       bytes: 0,
+      ingestMs: 0,
+      frontierMs: 0,
       errors: {},
       durationMs: 0,
       stoppedBy: 'complete',
@@ -359,6 +364,7 @@ class Crawler {
     this.flushing = this.flushing.then(async () => {
       try {
         const records = items.flatMap((i) => i.records);
+        const t0 = performance.now();
         if (records.length > 0) {
           const result = await this.store.ingest(records);
           this.summary.posts += records.length;
@@ -366,7 +372,10 @@ class Crawler {
           this.summary.postsUpdated += result.updated;
           this.summary.postsUnchanged += result.unchanged;
         }
+        const t1 = performance.now();
         await this.frontier.completeMany(items);
+        this.summary.ingestMs += t1 - t0;
+        this.summary.frontierMs += performance.now() - t1;
         for (const i of items) this.options.onPageStored?.(i.url);
       } catch (err) {
         this.writeError ??= err;

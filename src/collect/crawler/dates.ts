@@ -45,12 +45,20 @@ function unitOf(word: string): string | undefined {
   return undefined;
 }
 
+// Building an Intl formatter costs far more than using one; a crawl uses one or two zones.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function offsetMinutes(timezone: string, at: number): number {
   const tz = timezone.trim();
   if (tz === '' || /^(utc|gmt|z)$/i.test(tz)) return 0;
   const fixed = /^(?:utc|gmt)?([+-])(\d{1,2}):?(\d{2})?$/i.exec(tz);
   if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0));
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(at));
+  let format = formats.get(tz);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' });
+    formats.set(tz, format);
+  }
+  const parts = format.formatToParts(new Date(at));
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;

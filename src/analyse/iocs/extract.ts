@@ -556,23 +556,25 @@ class Scan {
     }
     if (text.includes('\\')) {
       const wre = P.windowsPath;
+      const pathEnd = new PathEnd(text, WINDOWS_PATH_STOPS);
       wre.lastIndex = 0;
       for (let m = wre.exec(text); m !== null; m = wre.exec(text)) {
         const prev = text.charCodeAt(m.index - 1);
         if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
-        const path = trimPath(text.slice(m.index, scanPath(text, m.index + m[0].length, WINDOWS_PATH_STOPS)), '\\');
+        const path = trimPath(text.slice(m.index, pathEnd.from(m.index + m[0].length)), '\\');
         wre.lastIndex = m.index + Math.max(path.length, m[0].length);
         if (path.length < 4) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
       }
       if (text.includes('HK')) {
         const rre = P.registry;
+        const keyEnd = new PathEnd(text, REGISTRY_STOPS);
         rre.lastIndex = 0;
         for (let m = rre.exec(text); m !== null; m = rre.exec(text)) {
           const prev = text.charCodeAt(m.index - 1);
           if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
           const keyStart = m.index + m[0].length - 1; // at the backslash after the hive
-          const key = trimPath(text.slice(keyStart, scanPath(text, keyStart + 1, REGISTRY_STOPS)), '\\');
+          const key = trimPath(text.slice(keyStart, keyEnd.from(keyStart + 1)), '\\');
           if (key.length < 2) continue;
           const hive = HIVES[m[1] as string] ?? (m[1] as string);
           rre.lastIndex = keyStart + key.length;
@@ -603,11 +605,26 @@ const MAX_PATH = 3072;
 const WINDOWS_PATH_STOPS = '\r\n\t"<>|*?:[],;，。、；';
 const REGISTRY_STOPS = '\r\n\t"<>|[],;，。、；';
 
-function scanPath(text: string, from: number, stops: string): number {
-  let e = from;
-  const limit = Math.min(text.length, from + MAX_PATH);
-  while (e < limit && !stops.includes(text[e] as string)) e++;
-  return e;
+/**
+ * Finds where a path starting at `from` ends: the next stop character, at most MAX_PATH on. The
+ * stop found is remembered, so paths starting in the same stretch (`C:\a C:\b C:\c …`) do not
+ * rescan it: total work stays linear in the text.
+ */
+class PathEnd {
+  private stop = -1;
+  private scanned = 0;
+  constructor(private readonly text: string, private readonly stops: string) {}
+
+  from(from: number): number {
+    if (this.stop < from) {
+      let e = Math.max(from, this.scanned);
+      const { text, stops } = this;
+      while (e < text.length && !stops.includes(text[e] as string)) e++;
+      this.stop = e;
+      this.scanned = e;
+    }
+    return Math.min(this.stop, from + MAX_PATH);
+  }
 }
 
 /** Unix path characters: word characters and . - + @ % ~ / */

@@ -58,7 +58,7 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions): Pr
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
   });
 
-  const root = options.root;
+  const root = options.root === null ? null : resolve(options.root);
   if (root === null) {
     app.get('/', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/plain; charset=utf-8').send('The dashboard is not built. Run `make web` (or `npm run build:web`) and restart `threatminer serve`.\n'));

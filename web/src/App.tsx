@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from './lib/api';
 import { Link, match, navigate, useLocation } from './lib/router';
 import { setTheme, useTheme } from './lib/theme';
+import { prefetch } from './lib/useApi';
+import { OVERVIEW } from './pages/Overview';
 import type { Session } from './lib/types';
 import { Loading } from './components/States';
 import { LoginPage } from './pages/Login';
@@ -31,6 +33,7 @@ export function App() {
   }, []);
   useEffect(() => {
     setUnauthorizedHandler(loggedOut);
+    if (window.location.pathname === '/') prefetch(OVERVIEW);
     api<Session>('/api/v1/session')
       .then((s) => {
         setCsrfToken(s.csrfToken);

@@ -49,9 +49,11 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
     const newest = await db.selectFrom('posts').select((eb) => eb.fn.max('posts.posted_at').as('at')).executeTakeFirst();
     let perDay: { days: string[]; series: { label: string; counts: number[] }[] } = { days: [], series: [] };
     let categories: { board: string; site: string; posts: number }[] = [];
+    let windowStart: string | null = null;
     if (newest?.at != null) {
       const end = new Date(newest.at);
       const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() - request.query.days + 1));
+      windowStart = start.toISOString();
       // One pass over the window's posts (by the posted_at index, no joins) feeds both the
       // per-day series and the busiest boards; names come from the small sites/boards tables.
       const day = sql<string>`substr(posts.posted_at, 1, 10)`;
@@ -100,25 +102,18 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
       .where('actor_scores.rank', '<=', 25)
       .orderBy('authors.first_seen', 'desc').limit(10).execute();
 
-    // Threads first (titles are few and short), then their opening posts by the thread index:
-    // scanning posts for matching titles would read the whole table when leak threads are rare.
-    const leakThreads = await db.selectFrom('threads').innerJoin('sites', 'sites.id', 'threads.site_id')
-      .select(['threads.id', 'threads.title', 'sites.name as site'])
-      .where((eb) => eb.or(LEAK_WORDS.map((w) => eb(sql`lower(threads.title)`, 'like', `%${w}%`))))
-      .orderBy('threads.created_at', 'desc').limit(500).execute();
-    const opened = leakThreads.length === 0 ? [] : await db.selectFrom('posts')
-      .select((eb) => ['posts.thread_id', eb.fn.min('posts.posted_at').as('at')])
-      .where('posts.thread_id', 'in', leakThreads.map((t) => t.id)).groupBy('posts.thread_id').execute();
-    const newest10 = opened.filter((o) => o.at != null).sort((x, y) => String(y.at).localeCompare(String(x.at))).slice(0, 10);
-    const openers = newest10.length === 0 ? [] : await db.selectFrom('posts').innerJoin('authors', 'authors.id', 'posts.author_id')
-      .select(['posts.id', 'posts.thread_id', 'posts.posted_at', 'authors.handle', 'authors.id as authorId'])
-      .where('posts.thread_id', 'in', newest10.map((o) => o.thread_id)).orderBy('posts.posted_at').orderBy('posts.id').execute();
-    const threadById = new Map(leakThreads.map((t) => [t.id, t]));
-    const leaks = newest10.flatMap((o) => {
-      const first = openers.find((p) => p.thread_id === o.thread_id);
-      const thread = threadById.get(o.thread_id);
-      return first === undefined || thread === undefined ? [] : [{ postId: first.id, title: thread.title, site: thread.site, author: first.handle, authorId: first.authorId, postedAt: first.posted_at }];
-    });
+    // Leak threads with activity in the window, newest first: walks the window's posts by the
+    // posted_at index and stops at the first 50 hits, so the cost is bounded by the window.
+    const like = store.dialect === 'postgres' ? 'ilike' : 'like'; // SQLite's LIKE already ignores ASCII case
+    const leakRows = windowStart === null ? [] : await db.selectFrom('posts')
+      .innerJoin('threads', 'threads.id', 'posts.thread_id').innerJoin('sites', 'sites.id', 'posts.site_id').innerJoin('authors', 'authors.id', 'posts.author_id')
+      .select(['posts.id as postId', 'posts.thread_id as threadId', 'threads.title', 'sites.name as site', 'authors.handle as author', 'authors.id as authorId', 'posts.posted_at as postedAt'])
+      .where('posts.posted_at', '>=', windowStart)
+      .where((eb) => eb.or(LEAK_WORDS.map((w) => eb('threads.title', like, `%${w}%`))))
+      .orderBy('posts.posted_at', 'desc').limit(50).execute();
+    const seenThreads = new Set<string>();
+    const leaks = leakRows.filter((r) => !seenThreads.has(r.threadId) && seenThreads.add(r.threadId)).slice(0, 10)
+      .map(({ threadId: _threadId, ...rest }) => rest);
 
     const frontier = await db.selectFrom('crawl_frontier').innerJoin('sites', 'sites.id', 'crawl_frontier.site_id')
       .select((eb) => ['sites.name as site', 'crawl_frontier.state', eb.fn.countAll<number>().as('n'), eb.fn.max('crawl_frontier.fetched_at').as('lastFetched')])

@@ -7,8 +7,10 @@ import { compact, when } from '../lib/text';
 import type { Overview } from '../lib/types';
 import { useApi } from '../lib/useApi';
 
+export const OVERVIEW = '/api/v1/overview?days=60';
+
 export function OverviewPage() {
-  const overview = useApi<Overview>('/api/v1/overview?days=60');
+  const overview = useApi<Overview>(OVERVIEW);
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>

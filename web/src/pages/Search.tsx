@@ -18,7 +18,7 @@ export function SearchPage({ query, session }: { query: URLSearchParams; session
   const [form, setForm] = useState(current);
   const key = query.toString();
   // The URL is the source of truth: back/forward and saved links restore the form.
-  useEffect(() => setForm(current), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setForm(current), [key]);
 
   const hasQuery = FIELDS.some((f) => current[f] !== '');
   const result = useApi<SearchResult>(hasQuery ? withQuery('/api/v1/posts/search', { ...current, limit: PAGE, offset }) : null);

@@ -84,3 +84,21 @@ test('PostgreSQL: crawl, resume-safe frontier and incremental re-crawl work the 
     }
   });
 });
+
+test('a site that moved (new port) retires the old frontier rows instead of fetching them', async () => {
+  const store = await memoryStore();
+  try {
+    for (let run = 0; run < 2; run++) {
+      await withSim({ forums: ['mybb'] }, async (sim) => {
+        const summary = await crawlInto(store, siteFor(sim, 'mybb'));
+        assert.equal(summary.stoppedBy, 'complete');
+        if (run === 1) {
+          assert.ok((summary.errors['out-of-scope'] ?? 0) > 0, JSON.stringify(summary.errors));
+          assert.equal(summary.errors.network ?? 0, 0, 'old URLs were not fetched');
+        }
+      });
+    }
+  } finally {
+    await store.close();
+  }
+});

@@ -389,6 +389,13 @@ class Crawler {
 
   private async process(row: FrontierRow): Promise<boolean> {
     const profile = this.profile!;
+    // Rows from an earlier run whose URL the current config no longer covers (the site moved,
+    // the scope changed) are retired, not fetched.
+    if (checkScope(row.url, this.scope) !== 'ok') {
+      this.error('out-of-scope');
+      await this.frontier.fail(row.url, 'rejected', row.attempts, 'outside the scope of the current site config');
+      return false;
+    }
     if (this.robots !== undefined && this.robots.isAllowed(row.url, this.config.userAgent) === false) {
       this.error('robots-disallowed');
       await this.frontier.fail(row.url, 'rejected', row.attempts, 'disallowed by robots.txt');

@@ -6,7 +6,7 @@ import hitsImport from 'graphology-metrics/centrality/hits.js';
 import eigenvectorImport from 'graphology-metrics/centrality/eigenvector.js';
 import betweennessImport from 'graphology-metrics/centrality/betweenness.js';
 import { InteractionGraph } from '../../src/analyse/actors/graph.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, mulberry32, pagerank, pagerankMulti } from '../../src/analyse/actors/centrality.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, mulberry32, pagerank, pagerankMulti, pagerankPushMulti } from '../../src/analyse/actors/centrality.js';
 import { DEFAULT_ACTORS_CONFIG } from '../../src/analyse/actors/config.js';
 
 /** A random weighted digraph built through InteractionGraph's edge log, plus graphology copies. */
@@ -92,6 +92,29 @@ test('multi-vector topic PageRank equals one personalised PageRank per topic', (
     const single = pagerank(out, { ...iter, damping: 0.85, teleport });
     for (let i = 0; i < 70; i++) assert.ok(Math.abs(multi[k]!.values[i]! - single.values[i]!) < 1e-10, `topic ${k} node ${i}`);
   });
+});
+
+test('residual-push update after new edges matches PageRank recomputed on the new graph', () => {
+  const { g } = randomGraph(200, 1500, 9);
+  const uniform = new Float64Array(200).fill(1 / 200);
+  const topic = new Float64Array(200);
+  topic[3] = 0.7; topic[50] = 0.3;
+  const before = pagerankMulti(g.outCsr(), { ...iter, damping: 0.85, teleports: [uniform, topic] });
+  // 40 new interactions, some from nodes that had no out-edges before.
+  const rng = mulberry32(4);
+  g.addPosts(
+    Array.from({ length: 40 }, (_, k) => ({ id: `n${k}`, siteId: 's', threadId: `nt${k}`, boardId: null, authorId: `a${Math.floor(rng() * 200)}`, postedAt: null, bodyText: '', codeBlockCount: 0 })),
+    Array.from({ length: 40 }, (_, k) => ({ postId: `n${k}`, targetPostId: `root${Math.floor(rng() * 200)}`, kind: 'reply' as const })),
+  );
+  const out = g.outCsr();
+  const pushed = pagerankPushMulti(out, { damping: 0.85, teleports: [uniform, topic], starts: before.map((r) => r.values), epsilon: 1e-10 });
+  const exact = pagerankMulti(out, { ...iter, damping: 0.85, teleports: [uniform, topic] });
+  for (let t = 0; t < 2; t++) {
+    let maxDiff = 0;
+    for (let i = 0; i < 200; i++) maxDiff = Math.max(maxDiff, Math.abs(pushed[t]!.values[i]! - exact[t]!.values[i]!));
+    assert.ok(maxDiff < 1e-8, `vector ${t}: max diff ${maxDiff}`);
+    assert.ok(pushed[t]!.pushes > 0);
+  }
 });
 
 test('warm-started PageRank converges to the same vector in fewer iterations', () => {

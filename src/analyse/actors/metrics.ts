@@ -1,7 +1,7 @@
 import type { InteractionGraph } from './graph.js';
 import type { MetricsConfig } from './config.js';
 import type { AuthorFeatures } from './features.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerankMulti, sampleNodes } from './centrality.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerankMulti, pagerankPushMulti, sampleNodes } from './centrality.js';
 import { louvainCommunities, louvainCsr } from './communities.js';
 
 /** Every network metric, indexed like `graph.nodeIds`. */
@@ -80,7 +80,11 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     // Plain PageRank rides along as one more vector with a uniform teleport.
     teleports.push(new Float64Array(n).fill(n === 0 ? 0 : 1 / n));
     starts.push(previous ? extend(previous.pagerank, n) : undefined);
-    const results = pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts });
+    const warm = starts.every((x): x is Float64Array => x !== undefined);
+    const results = warm && previous && config.incrementalPagerank === 'push'
+      ? pagerankPushMulti(out, { damping: config.damping, teleports, starts, epsilon: config.pushEpsilon / Math.max(1, n) })
+      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts });
+    if (warm && previous && config.incrementalPagerank === 'push') iterations.pushes = results.reduce((a, r) => a + ('pushes' in r ? (r.pushes as number) : 0), 0);
     topics.forEach((topic, k) => {
       iterations[`topic:${topic}`] = results[k]!.iterations;
       topicPagerank.set(topic, results[k]!.values);

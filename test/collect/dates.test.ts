@@ -20,6 +20,11 @@ test('relative dates resolve against the fetch time in the forum timezone', () =
   assert.equal(at('A moment ago'), '2026-11-21T23:30:00Z');
   assert.equal(at('1 hour ago'), '2026-11-21T22:30:00Z');
   assert.equal(at('2 days ago'), '2026-11-19T23:30:00Z');
+  // 2026-11-21 is a Saturday: "Monday" is the 16th, "Saturday" a week ago.
+  assert.equal(at('Monday at 10:12 AM'), '2026-11-16T10:12:00Z');
+  assert.equal(at('Saturday at 9:00 PM'), '2026-11-14T21:00:00Z');
+  assert.equal(at('в понедельник, 10:12', '+03:00'), '2026-11-16T07:12:00Z');
+  assert.equal(at('星期一 10:12', '+08:00'), '2026-11-16T02:12:00Z');
 });
 
 test('absolute dates with localised month names and engine formats', () => {

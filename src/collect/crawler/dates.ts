@@ -32,6 +32,18 @@ function monthOf(word: string): number | undefined {
   return best?.[1];
 }
 
+const WEEKDAYS: readonly [string, number][] = [
+  ['sunday', 0], ['monday', 1], ['tuesday', 2], ['wednesday', 3], ['thursday', 4], ['friday', 5], ['saturday', 6],
+  ['воскресенье', 0], ['понедельник', 1], ['вторник', 2], ['среду', 3], ['среда', 3], ['четверг', 4], ['пятницу', 5], ['пятница', 5], ['субботу', 6], ['суббота', 6],
+  ['星期日', 0], ['星期天', 0], ['星期一', 1], ['星期二', 2], ['星期三', 3], ['星期四', 4], ['星期五', 5], ['星期六', 6],
+  ['周日', 0], ['周一', 1], ['周二', 2], ['周三', 3], ['周四', 4], ['周五', 5], ['周六', 6],
+];
+
+function weekdayOf(text: string): number | undefined {
+  for (const [name, day] of WEEKDAYS) if (text.includes(name)) return day;
+  return undefined;
+}
+
 const UNIT_MS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, mo: 2_592_000_000, y: 31_536_000_000 };
 
 function unitOf(word: string): string | undefined {
@@ -148,6 +160,18 @@ export function normaliseDate(raw: string, ctx: DateContext): string | undefined
     const day = new Date(Date.UTC(ly, lm - 1, ld - back));
     const ms = fromWall(ctx, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), t.h, t.mi, t.s);
     return ms === undefined ? undefined : toIso(ms);
+  }
+
+  // "Monday at 10:12 AM" / "в понедельник, 10:12" / "星期一 10:12": the last such day this week.
+  if (!/\d/.test(rest)) {
+    const wd = weekdayOf(rest);
+    if (wd !== undefined) {
+      const today = new Date(Date.UTC(ly, lm - 1, ld)).getUTCDay();
+      const back = ((today - wd + 7) % 7) || 7;
+      const day = new Date(Date.UTC(ly, lm - 1, ld - back));
+      const ms = fromWall(ctx, day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), t.h, t.mi, t.s);
+      return ms === undefined ? undefined : toIso(ms);
+    }
   }
 
   // 2026年9月13日 / 2026年09月13日

@@ -404,6 +404,8 @@ const hard: Case[] = [
   { text: 'Новый домен «evil-site.ru», старый 【old-evil.cn】', expected: { domain: ['evil-site.ru', 'old-evil.cn'] } },
   { text: 'Selling 0day in Fortinet VPN (similar to CVE-2024-21762), PoC on request, price 15k USD in XMR', expected: { cve: ['CVE-2024-21762'] } },
   { text: 'C:\\Program Files\\Common Files\\System\\svchost.exe is where it hides', expected: { filepath: ['C:\\Program Files\\Common Files\\System\\svchost.exe'] } },
+  { text: 'Продаю доступ в сеть, тг @Access_Broker_RU, жабер: broker@xmpp.is', expected: { telegram: ['@access_broker_ru'], xmpp: ['broker@xmpp.is'] } },
+  { text: 'пиши в телегу @logs_cloud_bot', expected: { telegram: ['@logs_cloud_bot'] } },
   { text: 'IOC list: 103.79.77[.]134, 141.98.10[.]63; domains: login-check(.)top, verify-acc(.)xyz', expected: { ipv4: ['103.79.77.134', '141.98.10.63'], domain: ['login-check.top', 'verify-acc.xyz'] } },
 ];
 cases.push(...hard);

@@ -45,6 +45,7 @@ test('CVE, CWE and ATT&CK ids; unknown and retired ATT&CK ids are flagged, not d
 
 test('messenger handles: Telegram needs a Telegram context or a t.me link; XMPP by context or server', () => {
   assert.deepEqual(found('пиши в тг @Dark_Logs_Shop'), ['telegram:@dark_logs_shop']);
+  assert.deepEqual(found('Продаю доступ, тг @Access_Broker_RU'), ['telegram:@access_broker_ru'], 'Cyrillic keyword without \\b');
   assert.deepEqual(found('thanks @moderator_team'), []);
   assert.deepEqual(found('https://t.me/+AbCdEf12345 and t.me/logs_cloud'), ['telegram:@logs_cloud', 'telegram:t.me/+AbCdEf12345']);
   assert.deepEqual(found('Jabber - darkseller@exploit.im, почта - seller@protonmail.com'), ['email:seller@protonmail.com', 'xmpp:darkseller@exploit.im']);

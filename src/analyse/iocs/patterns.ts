@@ -77,8 +77,8 @@ export type PatternName = keyof typeof PATTERNS;
 export const KEYWORD_PATTERNS = {
   version: /(?:\bv|version|versions?|ver\.?|build|release|firmware|версия|версии|сборка|прошивка|版本)\s{0,3}[:#=]?\s{0,3}$/i,
   userAgent: /[A-Za-z]\/$/,
-  telegram: /(?:telegram|телеграм|телега|\btg\b|\bтг\b|电报|飞机|tg:|contact|контакт|пиши|писать|联系|связь)/i,
-  xmpp: /(?:jabber|xmpp|\bjid\b|жаба|жабб|джаббер|omemo|\botr\b)/i,
+  telegram: /(?:telegram|телеграм|телег|\btg\b|(?<![а-яё])тг(?![а-яё])|电报|飞机|tg:|contact|контакт|пиши|писать|联系|связь)/i,
+  xmpp: /(?:jabber|xmpp|\bjid\b|жаба|жабб|жабер|джаббер|omemo|\botr\b)/i,
   pgp: /(?:fingerprint|\bfpr\b|отпечат|指纹|pgp|gpg)/i,
   tlsh: /tlsh/i,
   quoteTag: /\[quote=["']?$/i,

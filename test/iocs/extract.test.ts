@@ -10,6 +10,7 @@ test('network indicators: IPv4 with port and CIDR, IPv6 canonical form, domains,
   assert.equal(one('listen [2a0e:fd87:9c41::1]:8443', 'ipv6').port, 8443);
   assert.deepEqual(found('see https://Panel-Gate.TOP:8080/login.php?id=1.'), ['domain:panel-gate.top', 'url:https://panel-gate.top:8080/login.php?id=1']);
   assert.deepEqual(found('mail drop+logs@OnionMail.org now'), ['email:drop+logs@onionmail.org']);
+  assert.deepEqual(found('mirror: http://[2a0e:fd87:9c41::1]:8080/index.html'), ['ipv6:2a0e:fd87:9c41::1', 'url:http://[2a0e:fd87:9c41::1]:8080/index.html']);
 });
 
 test('IDN domains are normalised to punycode; onion v3 checksums and i2p names are recognised', () => {

@@ -105,10 +105,18 @@ class Scan {
       if (schemeMatch === null) continue;
       const start = colon - schemeMatch[0].length;
       if (start > 0 && /[\w.+\-]/.test(text[start - 1] as string)) continue;
-      body.lastIndex = colon + 3;
+      // An IPv6 host is bracketed (`http://[2001:db8::1]:8080/`); brackets end the body otherwise.
+      let bodyStart = colon + 3;
+      if (text[bodyStart] === '[') {
+        const close = text.indexOf(']', bodyStart);
+        if (close < 0 || close - bodyStart > 46) continue;
+        bodyStart = close + 1;
+      }
+      body.lastIndex = bodyStart;
       const bm = body.exec(text);
-      if (bm === null) continue;
-      const written = trimUrl(text.slice(start, colon + 3) + bm[0]);
+      const tailText = bm === null || bm.index !== bodyStart ? '' : bm[0];
+      if (bodyStart === colon + 3 && tailText === '') continue;
+      const written = trimUrl(text.slice(start, bodyStart) + tailText);
       let url = written;
       const schemeEnd = url.indexOf('://') + 3;
       const scheme = url.slice(0, schemeEnd - 3).toLowerCase();

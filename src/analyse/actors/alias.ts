@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTACT_TYPES, normaliseType, type ActorAuthor, type ActorEntity, type ActorPost } from './types.js';
-import { handleSimilarity, handleTrigrams, type HandleSimilarity } from './handles.js';
+import { foldHandle, handleBlockingKeys, handleSimilarity, type HandleSimilarity } from './handles.js';
 import { cosine, rawProfile, weightProfiles } from './stylometry.js';
 
 /**
@@ -10,7 +10,7 @@ import { cosine, rawProfile, weightProfiles } from './stylometry.js';
  *    discounted when many authors post the same value (a quoted or scam-listed contact);
  *  - handle similarity (Jaro–Winkler on the handle as typed and leet/suffix-folded);
  *  - stylometry (char 3-gram tf-idf cosine, as a z-score against unrelated pairs).
- * Candidate pairs come from blocking (shared contact, shared handle trigram) plus an all-pairs
+ * Candidate pairs come from blocking (shared contact, same handle prefix or suffix) plus an all-pairs
  * stylometry pass over the most active authors, so the work stays far below n².
  */
 export const AliasOptions = z.object({
@@ -23,7 +23,7 @@ export const AliasOptions = z.object({
   maxStyleChars: z.number().int().positive().default(60_000),
   /** All-pairs stylometry over this many most active authors per site. */
   styleAllPairsPerSite: z.number().int().nonnegative().default(300),
-  /** Trigrams shared by more handles than this are too common to block on. */
+  /** Blocking keys shared by more handles than this are too common to block on. */
   maxTrigramPosting: z.number().int().positive().default(400),
   weights: z.object({
     contact: z.record(z.string(), z.number().min(0).lt(1)).default({}),
@@ -119,11 +119,10 @@ export function aliasCandidates(input: AliasInput, rawOptions: Partial<AliasOpti
     }
   }
 
-  // 2. Handle blocking on folded-handle trigrams.
+  // 2. Handle blocking on the ends of the folded handle.
   const posting = new Map<string, ActorAuthor[]>();
   for (const a of input.authors) {
-    const folded = handleSimilarity(a.handle, a.handle).foldedA;
-    for (const g of handleTrigrams(folded)) {
+    for (const g of handleBlockingKeys(foldHandle(a.handle))) {
       const list = posting.get(g);
       if (list) list.push(a);
       else posting.set(g, [a]);

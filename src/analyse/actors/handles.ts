@@ -78,10 +78,13 @@ export function handleSimilarity(a: string, b: string): HandleSimilarity {
   return { similarity: Math.max(raw, folded), foldedA, foldedB, generic: isGenericHandle(foldedA) || isGenericHandle(foldedB) };
 }
 
-/** Character trigrams of the folded handle, for blocking candidate pairs. */
-export function handleTrigrams(folded: string): Set<string> {
-  const padded = `^${folded}$`;
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
-  return grams;
+/**
+ * Blocking keys of a folded handle: its first and its last three characters. Variants that pass
+ * the Jaro–Winkler threshold almost always keep one end intact ("korvor" / "korvorpro",
+ * "zeroday" / "xzeroday"), and two keys per handle keep the candidate pairs near-linear where
+ * every shared trigram would pair most of a large forum with each other.
+ */
+export function handleBlockingKeys(folded: string): string[] {
+  if (folded.length < 3) return folded.length > 0 ? [`=${folded}`] : [];
+  return [`^${folded.slice(0, 3)}`, `${folded.slice(-3)}$`];
 }

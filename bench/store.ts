@@ -46,7 +46,7 @@ async function generate(path: string, n: number): Promise<void> {
       body_text: `${sentence(25 + (i % 30))} CVE-20${20 + (i % 5)}-${1000 + (i % 9000)} ${sentence(10)}`,
       ...(i % 5 === 0 ? { quotes: [String(i - 1)] } : {}),
     };
-    if (!out.write(`${JSON.stringify(record)}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${JSON.stringify(record)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve) => out.end(resolve));
 }

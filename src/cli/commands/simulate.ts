@@ -36,7 +36,7 @@ export function register(program: Command): void {
         size: opts.size as keyof typeof SIZES,
         forums,
         hostile,
-        socks: opts.socks === undefined ? false : opts.socks === true ? true : { port: int('--socks', opts.socks) },
+        socks: typeof opts.socks === 'string' ? { port: int('--socks', opts.socks) } : opts.socks === true,
         sessionMaxRequests: opts.sessionMaxRequests === undefined ? undefined : int('--session-max-requests', opts.sessionMaxRequests),
         out: opts.out,
       }).catch((err: unknown) => {

@@ -18,6 +18,8 @@ export interface ForumSpec {
   readonly language: Language;
   /** Fixed UTC offset the forum displays its dates in (minutes), like a board's default timezone. */
   readonly utcOffsetMinutes: number;
+  /** Response charset; legacy Russian boards often still serve windows-1251. */
+  readonly charset?: 'utf-8' | 'windows-1251';
 }
 
 export interface SizeSpec {
@@ -95,7 +97,7 @@ export interface Community {
 export const DEFAULT_FORUMS: readonly ForumSpec[] = [
   { slug: 'breachden', name: 'BreachDen', engine: 'xenforo', language: 'en', utcOffsetMinutes: 0 },
   { slug: 'shadowbay', name: 'ShadowBay Forum', engine: 'mybb', language: 'en', utcOffsetMinutes: -300 },
-  { slug: 'hackzona', name: 'ХакЗона', engine: 'phpbb', language: 'ru', utcOffsetMinutes: 180 },
+  { slug: 'hackzona', name: 'ХакЗона', engine: 'phpbb', language: 'ru', utcOffsetMinutes: 180, charset: 'windows-1251' },
   { slug: 'anwang', name: '暗网技术论坛', engine: 'vbulletin', language: 'zh', utcOffsetMinutes: 480 },
   { slug: 'exploitdev', name: 'ExploitDev Community', engine: 'discourse', language: 'en', utcOffsetMinutes: 0 },
 ];

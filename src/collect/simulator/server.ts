@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { encodeWindows1251 } from './charset.js';
 import { DEFAULT_HOSTILE, STAFF_BOARD, TRAP_BOARDS, type HostileMode, type HostileOptions } from './hostile.js';
 import type { Community, SimBoard, SimForum } from './model.js';
 import { renderers } from './render/index.js';
@@ -65,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
   const logLimit = options.logLimit ?? 200_000;
   let bomb: Buffer | undefined;
   const sockets = new Set<import('node:net').Socket>();
+  const charsets = new WeakMap<http.ServerResponse, 'windows-1251'>();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -115,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
     }
     const path = `/${restParts.join('/')}`;
     const base = `/${slug}`;
+    if (forum.spec.charset === 'windows-1251') charsets.set(res, 'windows-1251');
     const sessionId = cookies.get(`tm_sess_${slug}`);
     const session = sessionId === undefined ? undefined : sessions.get(sessionId);
     let loggedIn = false;
@@ -284,7 +287,9 @@ export async function startServer(options: ServerOptions): Promise<SimServer> {
   }
 
   function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8'): void {
-    const raw = Buffer.from(body, 'utf8');
+    const legacy = charsets.get(res) === 'windows-1251' && type.startsWith('text/html');
+    const raw = legacy ? encodeWindows1251(body) : Buffer.from(body, 'utf8');
+    if (legacy) type = 'text/html; charset=windows-1251';
     const etag = `"${createHash('sha1').update(raw).digest('base64url')}"`;
     if (status === 200 && req.headers['if-none-match'] === etag) {
       stats.notModified++;

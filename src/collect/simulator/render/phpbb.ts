@@ -32,7 +32,7 @@ function layout(ctx: RenderContext, title: string, crumbs: [string, string, numb
     : `<li class="rightside"><a href="./ucp.php?mode=login" title="Вход" accesskey="x" role="menuitem"><span>Вход</span></a></li>`;
   return `<!DOCTYPE html>
 <html dir="ltr" lang="ru">
-<head><meta charset="utf-8" /><meta http-equiv="X-UA-Compatible" content="IE=edge">
+<head><meta charset="${ctx.forum.spec.charset ?? 'utf-8'}" /><meta http-equiv="X-UA-Compatible" content="IE=edge">
 <title>${esc(ctx.forum.spec.name)} - ${esc(title)}</title>
 <link href="./styles/prosilver/theme/stylesheet.css?assets_version=12" rel="stylesheet"></head>
 <body id="phpbb" class="nojs notouch section-viewforum ltr ">

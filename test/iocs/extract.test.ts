@@ -77,6 +77,8 @@ test('files, paths, registry keys, MAC addresses and ASNs', () => {
   assert.deepEqual(found('reads %APPDATA%\\Telegram Desktop\\tdata, then /tmp/.X11-unix/.rsync/c'), ['filepath:%APPDATA%\\Telegram Desktop\\tdata', 'filepath:/tmp/.X11-unix/.rsync/c']);
   assert.deepEqual(found('reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v x /d C:\\x\\a.exe'),
     ['filepath:C:\\x\\a.exe', 'registry-key:HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run']);
+  assert.deepEqual(found('installed to C:\\Program Files (x86) and HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender'),
+    ['filepath:C:\\Program Files (x86)', 'registry-key:HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows Defender']);
   assert.deepEqual(found('MAC 00:1A:2B:3C:4D:5E / f4-5c-89-a1-0b-7e / 0050.56c0.0001'), ['mac:00:1a:2b:3c:4d:5e', 'mac:00:50:56:c0:00:01', 'mac:f4:5c:89:a1:0b:7e']);
   assert.deepEqual(found('hosted in AS9009, ASN 205090 and AS64512'), ['asn:AS205090', 'asn:AS64512', 'asn:AS9009']);
   assert.deepEqual(one('AS64512', 'asn').flags, ['private']);

@@ -569,7 +569,7 @@ class Scan {
       for (let m = wre.exec(text); m !== null; m = wre.exec(text)) {
         const prev = text.charCodeAt(m.index - 1);
         if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
-        const path = trimPath(text.slice(m.index, pathEnd.from(m.index + m[0].length)), '\\');
+        const path = withKnownName(text, m.index, trimPath(text.slice(m.index, pathEnd.from(m.index + m[0].length)), '\\'));
         wre.lastIndex = m.index + Math.max(path.length, m[0].length);
         if (path.length < 4) continue;
         this.add({ type: 'filepath', value: path, start: m.index, end: m.index + path.length, flags: [] });
@@ -582,7 +582,7 @@ class Scan {
           const prev = text.charCodeAt(m.index - 1);
           if (isAsciiAlnum(prev) || prev === 95 || prev === 92) continue;
           const keyStart = m.index + m[0].length - 1; // at the backslash after the hive
-          const key = trimPath(text.slice(keyStart, keyEnd.from(keyStart + 1)), '\\');
+          const key = withKnownName(text, keyStart, trimPath(text.slice(keyStart, keyEnd.from(keyStart + 1)), '\\'));
           if (key.length < 2) continue;
           const hive = HIVES[m[1] as string] ?? (m[1] as string);
           rre.lastIndex = keyStart + key.length;
@@ -605,6 +605,34 @@ class Scan {
       }
     }
   }
+}
+
+/**
+ * Well-known Windows folder and registry key names containing spaces. A path's last component
+ * stops at the first space (so prose after a path is not swallowed); these names are restored.
+ */
+const MULTI_WORD_NAMES: readonly string[] = [
+  'Program Files (x86)', 'Program Files', 'Common Files', 'Windows Defender Security Center', 'Windows Defender',
+  'Windows NT', 'Windows Error Reporting', 'Windows Script Host', 'Internet Explorer', 'Internet Settings',
+  'Microsoft Office', 'Start Menu', 'User Data', 'Login Data', 'Web Data', 'Local Settings', 'Application Data',
+  'Telegram Desktop', 'Terminal Server', 'Image File Execution Options', 'User Shell Folders', 'Shell Folders',
+  'App Paths', 'Group Policy', 'Scheduled Tasks', 'Startup Items',
+].map((n) => n.toLowerCase()).sort((a, b) => b.length - a.length);
+
+/** Extends `value` (found at `start`) when its last component continues as a known multi-word name. */
+function withKnownName(text: string, start: number, value: string): string {
+  const end = start + value.length;
+  if (text[end] !== ' ') return value;
+  const last = value.slice(value.lastIndexOf('\\') + 1).toLowerCase();
+  if (last === '') return value;
+  const candidate = last + text.slice(end, end + 40).toLowerCase();
+  for (const name of MULTI_WORD_NAMES) {
+    if (name.length <= last.length || !candidate.startsWith(name)) continue;
+    const next = text.charCodeAt(end + name.length - last.length);
+    if (isAsciiAlnum(next) || next === 95) continue;
+    return text.slice(start, end + name.length - last.length);
+  }
+  return value;
 }
 
 /** Longest path or key the scanners follow (keeps every match shorter than the stream overlap). */

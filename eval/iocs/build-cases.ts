@@ -410,5 +410,35 @@ const hard: Case[] = [
 ];
 cases.push(...hard);
 
+// Blind set: written after the extractor was finished, scored once, kept as written (failures stay).
+const blind: Case[] = [
+  { text: 'Новый лоадер: hxxps://files-cdn[.]top/l.exe , бэкап на mega(.)nz/folder/abc', expected: { url: ['https://files-cdn.top/l.exe'], domain: ['files-cdn.top', 'mega.nz'] } },
+  { text: 'IOCs from the IR: 5[.]188[.]206[.]210, 194.26.29[.]113 and the C2 domain update-check[.]info (port 8443)', expected: { ipv4: ['5.188.206.210', '194.26.29.113'], domain: ['update-check.info'] } },
+  { text: '兄弟们，新的C2是103.79.77.134:443，备用域名cdn-mirror.xyz，样本MD5：9e107d9d372bb6826bd81d3542a419d6', expected: { ipv4: ['103.79.77.134'], domain: ['cdn-mirror.xyz'], md5: ['9e107d9d372bb6826bd81d3542a419d6'] } },
+  { text: 'Sell RDP 500 pcs, checker output:\n```\n45.142.212.61:3389 admin:P@ssw0rd\n141.98.10.63:3389 user:qwerty\n```', expected: { ipv4: ['45.142.212.61', '141.98.10.63'] } },
+  { text: 'Wallets: BTC BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4 ETH 0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359', expected: { btc: ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'], eth: ['0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359'] } },
+  { text: 'Jabber: phantom@jabber.calyxinstitute.org / Tox: none / tg @phantom_sup', expected: { xmpp: ['phantom@jabber.calyxinstitute.org'], telegram: ['@phantom_sup'] } },
+  { text: 'see attack.mitre.org/techniques/T1003/001 for LSASS dumping (T1003.001)', expected: { domain: ['attack.mitre.org'], 'attack-technique': ['T1003'], 'attack-subtechnique': ['T1003.001'] } },
+  { text: 'Дамп: C:\\Users\\Администратор\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\upd.lnk', expected: { filepath: ['C:\\Users\\Администратор\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\upd.lnk'] } },
+  { text: 'Persistence: HKCU\\Environment\\UserInitMprLogonScript = C:\\ProgramData\\x.bat', expected: { 'registry-key': ['HKEY_CURRENT_USER\\Environment\\UserInitMprLogonScript'], filepath: ['C:\\ProgramData\\x.bat'] } },
+  { text: '[url=hxxp://185.220.101.34:8080/panel]Панель[/url] [b]login: admin[/b]', expected: { url: ['http://185.220.101.34:8080/panel'], ipv4: ['185.220.101.34'] } },
+  { text: 'Продаю шелл на 146.70.113.4/24? нет, только один IP.', expected: { ipv4: ['146.70.113.4/24'] } },
+  { text: 'ssdeep 3072:Hv2cTsyfQJ4oM+4Q3hAWQ2x9m5Ij8Yk4AQRqs7o6UW:Hv2gfQJ4dQ3hAWQ2n5Ijm4AQRqs7o6UW', expected: { ssdeep: ['3072:Hv2cTsyfQJ4oM+4Q3hAWQ2x9m5Ij8Yk4AQRqs7o6UW:Hv2gfQJ4dQ3hAWQ2n5Ijm4AQRqs7o6UW'] } },
+  { text: 'Tor: http://abcdefghijklmnop.onion/ (old v2 link, dead)', expected: { url: ['http://abcdefghijklmnop.onion/'], onion: ['abcdefghijklmnop.onion'] } },
+  { text: 'наш сайт — магазин-логов.рф, зеркало shop-logs[.]su', expected: { domain: [domainToASCII('магазин-логов.рф'), 'shop-logs.su'] } },
+  { text: 'dns: 1.1.1.1 / 8.8.4.4, proxy 10.8.0.1:1080', expected: { ipv4: ['1.1.1.1', '8.8.4.4', '10.8.0.1'] } },
+  { text: 'The kit abuses CVE-2017-0199 and CVE-2017-11882 (both CWE-20), see MS17-010 too', expected: { cve: ['CVE-2017-0199', 'CVE-2017-11882'], cwe: ['CWE-20'] } },
+  { text: 'IPv6 C2: 2a03:b0c0:3:d0::1a2b:c001 и 2001:db8::bad:cafe', expected: { ipv6: ['2a03:b0c0:3:d0::1a2b:c001', '2001:db8::bad:cafe'] } },
+  { text: 'mac list: 3C-52-82-AA-BB-CC,3c:52:82:aa:bb:cd', expected: { mac: ['3c:52:82:aa:bb:cc', '3c:52:82:aa:bb:cd'] } },
+  { text: 'ASN: AS 12389 (Rostelecom)', expected: { asn: ['AS12389'] } },
+  { text: `pay to LTC ${segwit('ltc', 0, 'blind-ltc')} or DOGE ${base58Address([0x1e], 'blind-doge')}`, expected: { ltc: [segwit('ltc', 0, 'blind-ltc')], doge: [base58Address([0x1e], 'blind-doge')] } },
+  { text: 'Discord: discordapp.com/invite/hackforums', expected: { discord: ['discord.gg/hackforums'] } },
+  { text: 'session id: 05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40', expected: { session: ['05d871fc80ca007eed9b2f4df72853e2a2d5465a92fcb1889fb5c84aa2833b3b40'] } },
+  { text: 'файлы: passwords.txt, cookies.sqlite, wallet.dat, Login Data', expected: { filename: ['passwords.txt', 'cookies.sqlite', 'wallet.dat'] } },
+  { text: 'CVE 2021 44228 (log4shell) still pays', expected: { cve: ['CVE-2021-44228'] } },
+  { text: 'Ссылка на слив: https://anonfiles.com/abc123/db_dump_7z, пароль в лс', expected: { url: ['https://anonfiles.com/abc123/db_dump_7z'], domain: ['anonfiles.com'] } },
+];
+cases.push(...blind.map((c) => ({ ...c, note: 'blind' })));
+
 for (const c of cases) process.stdout.write(`${JSON.stringify(c.exhaustive === false ? { text: c.text, expected: c.expected, exhaustive: false, note: c.note } : c.note === undefined ? { text: c.text, expected: c.expected } : { text: c.text, expected: c.expected, note: c.note })}\n`);
 process.stderr.write(`${cases.length} cases\n`);

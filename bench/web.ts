@@ -9,10 +9,11 @@
  *                  when /usr/bin/chromium exists, the time a fresh headless Chromium takes from
  *                  navigation to the Overview's charts drawn
  *   search         GET /api/v1/posts/search round trips with varied words and filters
- * Targets (issue 8): first load < 1 s, search p95 < 150 ms.
+ * Targets (issue 8): first load < 1 s, search p95 < 150 ms. Browser figures get their own baseline:
+ * a fresh profile loading /health (browser start-up, navigation, one request).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
 import type { ForumRecord } from '../src/core/records.js';
@@ -93,7 +94,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < QUERIES; i++) health.push(await timed(() => get('/health', false)));
 
     const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8');
-    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    // What the Overview needs: the page's own assets plus the lazily loaded chart chunks.
+    const lazy = readdirSync(join(WEB_ROOT, 'assets')).filter((f) => /^(echarts|ChartImpl)-.*\.js$/.test(f)).map((f) => `/assets/${f}`);
+    const assets = [...new Set([...[...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!), ...lazy])];
     const loads: number[] = [];
     const overviewOnly: number[] = [];
     for (let i = 0; i < LOADS; i++) {
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
       searches.push(await timed(() => get(`/api/v1/posts/search?q=${encodeURIComponent(words)}${filter}&limit=20`)));
     }
 
-    let browser: number[] = [];
+    let browser: { page: number[]; baseline: number[] } = { page: [], baseline: [] };
     if (existsSync(CHROMIUM)) browser = await browserLoads(base, cookie, Math.min(LOADS, 8));
 
     const h95 = quantile(health, 0.95);
@@ -120,8 +123,10 @@ async function main(): Promise<void> {
       [`first load over HTTP (${assets.length} assets + session + overview)`, fmt(quantile(loads, 0.5)), fmt(quantile(loads, 0.95)), `${(quantile(loads, 0.95) / h95).toFixed(1)}×`, quantile(loads, 0.95) < 1000 ? 'PASS < 1 s' : 'FAIL ≥ 1 s'],
       ['  of which GET /api/v1/overview', fmt(quantile(overviewOnly, 0.5)), fmt(quantile(overviewOnly, 0.95)), `${(quantile(overviewOnly, 0.95) / h95).toFixed(1)}×`, '—'],
     ];
-    if (browser.length > 0) {
-      rows.push([`first load in headless Chromium, to charts drawn (${browser.length} fresh profiles)`, fmt(quantile(browser, 0.5)), fmt(quantile(browser, 0.95)), `${(quantile(browser, 0.95) / h95).toFixed(1)}×`, quantile(browser, 0.95) < 1000 ? 'PASS < 1 s' : 'FAIL ≥ 1 s']);
+    if (browser.page.length > 0) {
+      const b95 = quantile(browser.baseline, 0.95);
+      rows.push([`browser baseline: fresh Chromium profile loads /health`, fmt(quantile(browser.baseline, 0.5)), fmt(b95), '1.0× (browser)', '—']);
+      rows.push([`first load in headless Chromium, to charts drawn (${browser.page.length} fresh profiles)`, fmt(quantile(browser.page, 0.5)), fmt(quantile(browser.page, 0.95)), `${(quantile(browser.page, 0.95) / b95).toFixed(1)}× (browser)`, quantile(browser.page, 0.95) < 1000 ? 'PASS < 1 s' : 'FAIL ≥ 1 s']);
     }
     rows.push([`search round trip (${QUERIES} queries, words + filters)`, fmt(quantile(searches, 0.5)), fmt(quantile(searches, 0.95)), `${(quantile(searches, 0.95) / h95).toFixed(1)}×`, quantile(searches, 0.95) < 150 ? 'PASS < 150 ms' : 'FAIL ≥ 150 ms']);
 
@@ -132,7 +137,8 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of rows) console.log(line(r));
-    console.log(browser.length === 0 ? `\n(${CHROMIUM} not found: browser first load not measured)` : '');
+    console.log(browser.page.length === 0 ? `\n(${CHROMIUM} not found: browser first load not measured)` : '');
+    console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
     await app.close();
   } finally {
     await store.close();
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
 }
 
 /** Fresh profile each time (nothing cached): navigate with a session cookie, wait for the charts. */
-async function browserLoads(base: string, cookie: string, n: number): Promise<number[]> {
+async function browserLoads(base: string, cookie: string, n: number): Promise<{ page: number[]; baseline: number[] }> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
@@ -149,8 +155,14 @@ async function browserLoads(base: string, cookie: string, n: number): Promise<nu
   });
   const [name, value] = cookie.split('=') as [string, string];
   const out: number[] = [];
+  const baseline: number[] = [];
   try {
     for (let i = 0; i < n + 1; i++) {
+      const bare = await browser.newContext();
+      const blank = await bare.newPage();
+      await blank.goto(`${base}/health`, { waitUntil: 'load' });
+      if (i > 0) baseline.push(await blank.evaluate(() => performance.now()));
+      await bare.close();
       const context = await browser.newContext({ viewport: { width: 1366, height: 850 } });
       await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Strict' }]);
       const page = await context.newPage();
@@ -164,7 +176,7 @@ async function browserLoads(base: string, cookie: string, n: number): Promise<nu
   } finally {
     await browser.close();
   }
-  return out;
+  return { page: out, baseline };
 }
 
 await main();

@@ -3,6 +3,7 @@ import { api, setCsrfToken, setUnauthorizedHandler } from './lib/api';
 import { Link, match, navigate, useLocation } from './lib/router';
 import { setTheme, useTheme } from './lib/theme';
 import { prefetch } from './lib/useApi';
+import { preloadCharts } from './components/Chart';
 import { OVERVIEW } from './pages/Overview';
 import type { Session } from './lib/types';
 import { Loading } from './components/States';
@@ -33,7 +34,10 @@ export function App() {
   }, []);
   useEffect(() => {
     setUnauthorizedHandler(loggedOut);
-    if (window.location.pathname === '/') prefetch(OVERVIEW);
+    if (window.location.pathname === '/') {
+      prefetch(OVERVIEW);
+      preloadCharts();
+    }
     api<Session>('/api/v1/session')
       .then((s) => {
         setCsrfToken(s.csrfToken);

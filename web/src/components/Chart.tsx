@@ -9,7 +9,13 @@ export interface ChartProps {
 
 // ECharts is the largest part of the app: loaded on demand, in parallel with the page's data,
 // so it never delays the first paint or the first API request.
-const ChartImpl = lazy(() => import('./ChartImpl'));
+const load = () => import('./ChartImpl');
+const ChartImpl = lazy(load);
+
+/** Starts fetching and evaluating the chart code now (the Overview needs it right after its data). */
+export function preloadCharts(): void {
+  void load();
+}
 
 export function Chart(props: ChartProps) {
   return (

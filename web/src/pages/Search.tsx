@@ -21,7 +21,9 @@ export function SearchPage({ query, session }: { query: URLSearchParams; session
   useEffect(() => setForm(current), [key]);
 
   const hasQuery = FIELDS.some((f) => current[f] !== '');
-  const result = useApi<SearchResult>(hasQuery ? withQuery('/api/v1/posts/search', { ...current, limit: PAGE, offset }) : null);
+  // A date picked as "until" means through the end of that day.
+  const until = /^\d{4}-\d{2}-\d{2}$/.test(current.until) ? `${current.until}T23:59:59.999Z` : current.until;
+  const result = useApi<SearchResult>(hasQuery ? withQuery('/api/v1/posts/search', { ...current, until, limit: PAGE, offset }) : null);
   const stats = useApi<Stats>('/api/v1/stats');
   const saved = useApi<{ searches: SavedSearch[] }>('/api/v1/saved-searches');
   const canSave = session.role !== 'read-only';

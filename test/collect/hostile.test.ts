@@ -15,12 +15,12 @@ const cases: { mode: HostileMode; engine: string; expect: string; limits?: Recor
   { mode: 'redirect-loop', engine: 'discourse', expect: 'redirect-loop' },
   { mode: 'huge', engine: 'xenforo', expect: 'body-too-large', limits: { maxPageBytes: 1024 * 1024 } },
   { mode: 'bomb', engine: 'phpbb', expect: 'decompression-bomb', limits: { maxDecompressedBytes: 4 * 1024 * 1024 } },
-  { mode: 'slow', engine: 'mybb', expect: 'timeout', limits: { requestTimeoutMs: 1500 }, retries: 1 },
+  { mode: 'slow', engine: 'mybb', expect: 'timeout', limits: { requestTimeoutMs: 800 }, retries: 1 },
 ];
 
 for (const c of cases) {
   test(`hostile ${c.mode} (${c.engine}): crawl completes with every post and counts ${c.expect || 'nothing lost'}`, async () => {
-    await withSim({ forums: [c.engine], hostile: [c.mode], hostileOptions: { slowMs: 20, bombBytes: 32 * 1024 * 1024 } }, async (sim) => {
+    await withSim({ forums: [c.engine], hostile: [c.mode], hostileOptions: { slowMs: 20, bombBytes: 32 * 1024 * 1024, rateLimitEvery: 12 } }, async (sim) => {
       const store = await memoryStore();
       try {
         const forum = sim.forums[0]!;

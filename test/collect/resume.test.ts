@@ -24,7 +24,7 @@ test('kill -9 in the middle of a crawl: the re-run resumes with nothing lost and
         `timezone: "${offsetString(forum.utc_offset_minutes)}"`,
         'network: { allowPrivateAddresses: true }',
         // Slow enough that the kill lands mid-crawl.
-        'politeness: { concurrency: 2, delayMs: 25, jitterMs: 10 }',
+        'politeness: { concurrency: 2, delayMs: 15, jitterMs: 5 }',
         `auth: { username: ${forum.login.username}, password: ${forum.login.password} }`,
       ].join('\n'),
     );
@@ -35,7 +35,7 @@ test('kill -9 in the middle of a crawl: the re-run resumes with nothing lost and
       });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
       const startRequests = sim.stats.requests;
-      while (sim.stats.requests - startRequests < 40) {
+      while (sim.stats.requests - startRequests < 30) {
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 10));
       }

@@ -90,20 +90,39 @@ struct RnnLayer : Layer {
     else
       gru = register_module("rnn", torch::nn::GRU(torch::nn::GRUOptions(in, hidden).batch_first(true).bidirectional(bi)));
   }
+  // One direction of the layer, unpacked, with the module's own parameters.
+  torch::Tensor direction(const torch::Tensor& x, bool reverse) {
+    auto named = lstm ? lstm->named_parameters() : gru->named_parameters();
+    const std::string sfx = reverse ? "_reverse" : "";
+    std::vector<torch::Tensor> params = {named["weight_ih_l0" + sfx], named["weight_hh_l0" + sfx], named["bias_ih_l0" + sfx],
+                                         named["bias_hh_l0" + sfx]};
+    const int64_t hidden = params[1].size(1);
+    auto h0 = torch::zeros({1, x.size(0), hidden}, x.options());
+    if (lstm) return std::get<0>(torch::lstm(x, {h0, h0}, params, true, 1, 0.0, is_training(), false, true));
+    return std::get<0>(torch::gru(x, h0, params, true, 1, 0.0, is_training(), false, true));
+  }
+
   void forward(State& s) override {
-    // Without padding in the batch the unpacked path is exact and faster (ATen precomputes the
-    // input projections of all time steps at once on CPU).
-    if (!s.mask.defined() || s.lengths.min().item<int64_t>() == s.x.size(1)) {
+    const int64_t B = s.x.size(0), T = s.x.size(1);
+    // Without padding in the batch the module's own (unpacked) path is exact.
+    if (!s.mask.defined() || s.lengths.min().item<int64_t>() == T) {
       s.x = lstm ? std::get<0>(lstm->forward(s.x)) : std::get<0>(gru->forward(s.x));
       return;
     }
-    // Packing makes the backward direction start at each sequence's last real token, which is
-    // what ONNX's sequence_lens does too.
-    const int64_t T = s.x.size(1);
-    auto packed = torch::nn::utils::rnn::pack_padded_sequence(s.x, s.lengths, true, false);
-    auto out = lstm ? std::get<0>(lstm->forward_with_packed_input(packed))
-                    : std::get<0>(gru->forward_with_packed_input(packed));
-    s.x = std::get<0>(torch::nn::utils::rnn::pad_packed_sequence(out, true, 0.0, T));
+    // With padding, each direction runs unpacked (packed sequences are several times slower on CPU):
+    // real positions of the forward direction never see the padding after them, and the backward
+    // direction runs on every sequence reversed within its own length, i.e. it starts at the last
+    // real token, as ONNX's sequence_lens does. Outputs at padding are zeroed, as ONNX's are.
+    const bool bi = lstm ? lstm->options.bidirectional() : gru->options.bidirectional();
+    auto out = direction(s.x, false);
+    if (bi) {
+      auto ar = torch::arange(T, torch::kLong).unsqueeze(0);
+      auto len = s.lengths.unsqueeze(1);
+      auto idx = torch::where(ar < len, len - 1 - ar, ar).unsqueeze(-1);  // an involution
+      auto flip = [&](const torch::Tensor& t) { return t.gather(1, idx.expand({B, T, t.size(2)})); };
+      out = torch::cat({out, flip(direction(flip(s.x), true))}, -1);
+    }
+    s.x = out * maskColumn(s);
   }
 };
 

@@ -151,3 +151,25 @@ test('the example site configs load, and the custom-profile example crawls only 
     }
   });
 });
+
+test('robots.txt Crawl-delay slows the crawl down (never speeds it up)', async () => {
+  const { createServer } = await import('node:http');
+  const hits: number[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/robots.txt') return void res.end('User-agent: *\nCrawl-delay: 0.2\n');
+    hits.push(Date.now());
+    res.setHeader('content-type', 'text/html');
+    res.end(req.url === '/' ? '<html id="XF"><body><h3 class="node-title"><a href="/forums/a.1/">A</a></h3><h3 class="node-title"><a href="/forums/b.2/">B</a></h3></body></html>' : '<html id="XF"><body></body></html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const store = await memoryStore();
+  try {
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const summary = await crawlSite({ name: 'cd', url: `http://127.0.0.1:${port}/`, engine: 'xenforo', network: { allowPrivateAddresses: true }, politeness: { delayMs: 0, jitterMs: 0, concurrency: 2 } }, store);
+    assert.equal(summary.pages, 3);
+    for (let i = 1; i < hits.length; i++) assert.ok(hits[i]! - hits[i - 1]! >= 180, `requests ${hits[i]! - hits[i - 1]!} ms apart`);
+  } finally {
+    await store.close();
+    server.close();
+  }
+});

@@ -78,6 +78,7 @@ const authorIdOf = (site: string, handle: string): string => stableId('a', site,
 
 interface Robots {
   isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
 }
 // robots-parser is CommonJS (`module.exports = fn`); its typings do not survive NodeNext.
 const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => Robots;
@@ -209,6 +210,9 @@ class Crawler {
       const res = await this.fetchRetrying(robotsUrl, {});
       // A missing robots.txt (4xx) allows everything, by the robots exclusion standard.
       this.robots = robotsParser(robotsUrl, res.status === 200 ? res.body : '');
+      // Crawl-delay (seconds) can only slow us down, and is capped so a hostile value cannot stall a run.
+      const crawlDelay = this.robots.getCrawlDelay(this.config.userAgent);
+      if (crawlDelay !== undefined && Number.isFinite(crawlDelay) && crawlDelay > 0) this.gate.atLeast(Math.min(crawlDelay, 60) * 1000);
     } catch {
       this.robots = robotsParser(robotsUrl, '');
     }

@@ -10,9 +10,14 @@ export class HostGate {
 
   constructor(
     private readonly concurrency: number,
-    private readonly delayMs: number,
+    private delayMs: number,
     private readonly jitterMs: number,
   ) {}
+
+  /** Raise the spacing between requests (robots.txt Crawl-delay); never lowers it. */
+  atLeast(delayMs: number): void {
+    this.delayMs = Math.max(this.delayMs, delayMs);
+  }
 
   async acquire(): Promise<() => void> {
     for (;;) {

@@ -207,9 +207,27 @@ test('dashboard: login, search, post, indicator pivot, actor portrait and graph,
   await page.getByRole('link', { name: 'Overview', exact: true }).click();
   await page.locator('canvas').first().waitFor();
   assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
+  // Keyboard: after a navigation focus moves to the content; on a fresh load Tab reaches the skip link first.
+  await page.getByRole('link', { name: 'Search', exact: true }).click();
+  await page.getByRole('heading', { name: 'Search', exact: true }).waitFor();
+  assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'main', 'focus moves to the content after navigating');
+  await page.goto(base);
+  await page.locator('canvas').first().waitFor();
   await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate('document.activeElement && document.activeElement.textContent'), 'Skip to content', 'the first Tab reaches the skip link');
   await shot('10-overview-dark');
   await assertClean('dark overview');
+
+  // A small laptop: no page scrolls sideways, even with long hostile strings.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const path of ['/', '/search?q=struts', '/exploits', '/actors']) {
+    await page.goto(`${base}${path}`);
+    await page.locator('h1').first().waitFor();
+    await page.locator('.state.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
+    assert.ok(overflow <= 0, `${path} overflows by ${overflow}px at 1024 px`);
+  }
+  await shot('11-search-1024');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByLabel('API key').waitFor();
   const after = await page.evaluate(`fetch('/api/v1/stats').then((r) => r.status)`);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from './lib/api';
 import { Link, match, navigate, useLocation } from './lib/router';
 import { setTheme, useTheme } from './lib/theme';
@@ -27,6 +27,14 @@ export function App() {
   const [session, setSession] = useState<Session | null | 'checking'>('checking');
   const location = useLocation();
   const theme = useTheme();
+  // After an in-app navigation, move focus to the content (screen readers announce the new page;
+  // Tab continues from there) — but not on the first load, where the skip link comes first.
+  const firstPath = useRef(location.path);
+  useEffect(() => {
+    if (location.path === firstPath.current) return;
+    firstPath.current = '';
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location.path]);
 
   const loggedOut = useCallback(() => {
     setCsrfToken(null);

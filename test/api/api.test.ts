@@ -104,6 +104,26 @@ describeEachStore('api', (makeStore) => {
     await app.close();
   });
 
+  test('indicator pivot: where seen, by whom, first/last seen, co-occurring', async () => {
+    const { app, analyst, reader, as } = await setup(makeStore);
+    const analysed = await app.inject({ method: 'POST', url: '/api/v1/analyze', headers: as(analyst), payload: { analysers: ['iocs'] } });
+    assert.equal(analysed.statusCode, 200);
+    const top = (await app.inject({ url: '/api/v1/indicators?type=cve', headers: as(reader) })).json() as { indicators: { value: string; posts: number }[] };
+    assert.deepEqual(top.indicators.map((i) => i.value), ['CVE-2017-5638']);
+    const pivot = await app.inject({ url: '/api/v1/indicators/pivot?value=CVE-2017-5638', headers: as(reader) });
+    assert.equal(pivot.statusCode, 200);
+    const body = pivot.json() as { types: string[]; firstSeen: string; sightings: { author: string; site: string }[]; authors: { handle: string }[]; coOccurring: { value: string }[] };
+    assert.deepEqual(body.types, ['cve']);
+    assert.equal(body.firstSeen, '2024-03-01T10:00:00.000Z');
+    assert.deepEqual(body.sightings.map((s) => [s.site, s.author]), [['darkfox', 'ZeroCool']]);
+    assert.deepEqual(body.authors.map((a) => a.handle), ['ZeroCool']);
+    assert.ok(body.coOccurring.length >= 1, 'the jabber handle in the same post co-occurs');
+    const hasIndicator = (await app.inject({ url: '/api/v1/posts/search?has_indicator=true', headers: as(reader) })).json() as { total: number };
+    assert.ok(hasIndicator.total >= 1);
+    assert.equal((await app.inject({ url: '/api/v1/indicators/pivot?value=203.0.113.9', headers: as(reader) })).statusCode, 404);
+    await app.close();
+  });
+
   test('rate limiting per key', async () => {
     const { app, reader, as } = await setup(makeStore, 3);
     const codes: number[] = [];

@@ -7,7 +7,7 @@ export function sampleRecords(): ForumRecord[] {
       site: 'darkfox', site_url: 'http://darkfox.example/', site_engine: 'xenforo', site_language: 'en', site_network: 'clear',
       board: 'Exploits', thread_id: 't1', thread_title: 'Apache RCE exploit for sale',
       post_id: '100', author: 'ZeroCool', posted_at: '2024-03-01T10:00:00Z', author_reputation: 120,
-      body_text: 'Selling a working remote code execution exploit for Apache Struts CVE-2017-5638. Contact jabber zc@xmpp.example.',
+      body_text: 'Selling a working remote code execution exploit for Apache Struts CVE-2017-5638. Panel on 45.33.32.156, contact jabber zc@xmpp.example.',
       code_blocks: [{ language: 'python', code: 'import requests\nrequests.get(target)' }],
     },
     {

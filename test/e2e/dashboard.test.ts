@@ -227,7 +227,7 @@ test('dashboard: login, search, post, indicator pivot, actor portrait and graph,
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
     assert.ok(overflow <= 0, `${path} overflows by ${overflow}px at 1024 px`);
   }
-  await shot('11-search-1024');
+  await shot('11-actors-1024');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByLabel('API key').waitFor();
   const after = await page.evaluate(`fetch('/api/v1/stats').then((r) => r.status)`);

@@ -12,6 +12,7 @@ interface DemoOptions extends StoreOptions {
   size: 'tiny' | 'small' | 'medium';
   serve: boolean;
   port?: number;
+  simPort: number;
 }
 
 const DEMO_DIR = '.threatminer';
@@ -29,26 +30,26 @@ export function register(program: Command): void {
       .option('--seed <n>', 'seed of the simulated community', parseInteger('--seed', 0, 2 ** 31 - 1), 1)
       .addOption(new Option('--size <size>', 'simulated community size').choices(['tiny', 'small', 'medium']).default('small'))
       .option('--no-serve', 'stop after the analysis instead of serving the API')
-      .option('--port <port>', 'API port (default 8080)', parseInteger('--port', 0, 65535)),
+      .option('--port <port>', 'API port (default 8080)', parseInteger('--port', 0, 65535))
+      // A fixed port keeps the forums' URLs stable, so a re-run recrawls incrementally.
+      .option('--sim-port <port>', 'port of the simulated forums', parseInteger('--sim-port', 0, 65535), 18930),
   ).action(async (options: DemoOptions) => {
     const db = options.db ?? join(DEMO_DIR, 'demo.db');
     const config = configFrom({ ...options, db });
     const truthFile = join(DEMO_DIR, 'demo-ground-truth.json');
-    const simulator = await startSimulator({ seed: options.seed, size: options.size, out: truthFile });
+    // The simulated present is the start of today (UTC), so re-running the demo on the same day
+    // serves the same posts and the crawl is incremental instead of seeing every date shift.
+    const today = new Date();
+    today.setUTCHours(0, 0, 0, 0);
+    const simulator = await startSimulator({ seed: options.seed, size: options.size, out: truthFile, now: today.getTime(), port: options.simPort });
     process.stdout.write(`simulated ${simulator.forums.length} forums on ${simulator.url} (ground truth: ${truthFile})\n`);
     const store = await openStore({ url: config.db });
     try {
-      for (const forum of simulator.forums) {
-        const summary = await crawlSite({
-          name: forum.slug,
-          url: forum.url,
-          language: forum.language,
-          auth: forum.login,
-          network: { allowPrivateAddresses: true },
-          politeness: { concurrency: 4, delayMs: 0, jitterMs: 0, maxRetries: 2, backoffBaseMs: 50, backoffMaxMs: 1000, respectRobots: true },
-        }, store);
-        const errors = Object.values(summary.errors).reduce((a, b) => a + (b ?? 0), 0);
-        process.stdout.write(`crawled ${forum.slug} (${forum.engine}, ${forum.language}): ${summary.pages} pages, ${summary.posts} posts (${summary.postsInserted} new), ${summary.newAuthors} new authors, ${errors} errors\n`);
+      for (const site of simulator.siteConfigs({ concurrency: 4 })) {
+        const summary = await crawlSite(site, store);
+        const errors = Object.entries(summary.errors).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'no errors';
+        const forum = simulator.forums.find((f) => f.slug === site.name);
+        process.stdout.write(`crawled ${site.name} (${forum?.engine ?? '?'}, ${site.language}): ${summary.pages} pages, ${summary.posts} posts (${summary.postsInserted} new), ${summary.newAuthors} new authors, ${errors}\n`);
       }
     } finally {
       await simulator.close();

@@ -49,7 +49,7 @@ export function register(program: Command): void {
         const summary = await crawlSite(site, store);
         const errors = Object.entries(summary.errors).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'no errors';
         const forum = simulator.forums.find((f) => f.slug === site.name);
-        process.stdout.write(`crawled ${site.name} (${forum?.engine ?? '?'}, ${site.language}): ${summary.pages} pages, ${summary.posts} posts (${summary.postsInserted} new), ${summary.newAuthors} new authors, ${errors}\n`);
+        process.stdout.write(`crawled ${site.name} (${forum?.engine ?? '?'}, ${site.language}): ${summary.pages} pages (${summary.notModified} unchanged), ${summary.posts} posts (${summary.postsInserted} new), ${summary.newAuthors} new authors, ${errors}\n`);
       }
     } finally {
       await simulator.close();

@@ -2,32 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { check } from 'recheck';
+import { regexLiteralsIn } from '../helpers/regex-literals.js';
 import { mentions } from '../../src/analyse/actors/graph.js';
 import { foldHandle } from '../../src/analyse/actors/handles.js';
 import { escapeXml } from '../../src/analyse/actors/export.js';
 
 const SRC = 'src/analyse/actors';
 
-/** Every regex literal in the actor analysis sources, found with the TypeScript parser. */
 function sourceRegexes(): [string, RegExp][] {
-  const out: [string, RegExp][] = [];
   for (const file of readdirSync(SRC).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(join(SRC, file), 'utf8');
-    assert.ok(!text.includes('new RegExp('), `${file} builds a dynamic RegExp`);
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    const visit = (node: ts.Node): void => {
-      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        const literal = node.getText(sf);
-        const slash = literal.lastIndexOf('/');
-        out.push([`${file}: ${literal.slice(0, 60)}`, new RegExp(literal.slice(1, slash), literal.slice(slash + 1))]);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
+    assert.ok(!readFileSync(join(SRC, file), 'utf8').includes('new RegExp('), `${file} builds a dynamic RegExp`);
   }
-  return out;
+  return regexLiteralsIn(SRC);
 }
 
 test('every regex applied to forum content in actor analysis is linear-time (recheck)', { timeout: 300_000 }, async () => {

@@ -3,29 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { check } from 'recheck';
-import ts from 'typescript';
+import { regexLiteralsIn } from '../helpers/regex-literals.js';
 import { BUILTIN_PROFILES } from '../../src/collect/crawler/index.js';
 import type { Field } from '../../src/collect/crawler/profiles/types.js';
 
 const SRC = 'src/collect/crawler';
 
-/** Every regex literal in the crawler's source (it runs them on hostile pages and headers). */
 function sourceRegexes(): [string, RegExp][] {
-  const out: [string, RegExp][] = [];
-  for (const file of readdirSync(SRC).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(join(SRC, file), 'utf8');
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    const visit = (node: ts.Node): void => {
-      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        const literal = node.getText(sf);
-        const slash = literal.lastIndexOf('/');
-        out.push([`${file}: ${literal.slice(0, 60)}`, new RegExp(literal.slice(1, slash), literal.slice(slash + 1))]);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
-  }
-  return out;
+  return regexLiteralsIn(SRC);
 }
 
 /** The regexes inside the built-in engine profiles (applied to URLs and attribute values). */

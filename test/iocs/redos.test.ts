@@ -2,30 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { check } from 'recheck';
+import { regexLiteralsIn } from '../helpers/regex-literals.js';
 import { KEYWORD_PATTERNS, PATTERNS } from '../../src/analyse/iocs/patterns.js';
 import { createExtractor } from '../../src/analyse/iocs/index.js';
 
 const SRC = 'src/analyse/iocs';
 
-/** Every regex literal in the extractor's source files, found with the TypeScript parser. */
 function sourceRegexes(): [string, RegExp][] {
-  const out: [string, RegExp][] = [];
-  for (const file of readdirSync(SRC).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(join(SRC, file), 'utf8');
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    const visit = (node: ts.Node): void => {
-      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        const literal = node.getText(sf);
-        const slash = literal.lastIndexOf('/');
-        out.push([`${file}: ${literal.slice(0, 60)}`, new RegExp(literal.slice(1, slash), literal.slice(slash + 1))]);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
-  }
-  return out;
+  return regexLiteralsIn(SRC);
 }
 
 test('dynamic regexes are only built in patterns.ts, where the registry holds them', () => {

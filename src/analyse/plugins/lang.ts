@@ -10,8 +10,14 @@ import type { Analyser, AnalysisRow, PostForAnalysis } from '../analyser.js';
  */
 const SAMPLE_CHARS = 4000;
 const MIN_LETTERS = 8;
-// URLs, emails and long hex/base64 runs are language-neutral noise for an n-gram model.
-const NOISE = /https?:\/\/\S+|\S+@\S+|\b[0-9a-fA-F]{16,}\b|[A-Za-z0-9+/=]{40,}/g;
+const HEX_TOKEN = /^[0-9a-fA-F]+$/;
+const BASE64_TOKEN = /^[A-Za-z0-9+/=]+$/;
+
+/** URLs, emails and long hex/base64 runs are language-neutral noise for an n-gram model. The
+ * check works per whitespace-separated token, which keeps it linear on hostile text. */
+function isNoise(token: string): boolean {
+  return token.includes('://') || token.includes('@') || (token.length >= 16 && HEX_TOKEN.test(token)) || (token.length >= 40 && BASE64_TOKEN.test(token));
+}
 const LETTER = /\p{L}/gu;
 
 export interface DetectedLanguage {
@@ -21,7 +27,7 @@ export interface DetectedLanguage {
 }
 
 export function detectLanguage(text: string): DetectedLanguage {
-  const sample = text.slice(0, SAMPLE_CHARS).replace(NOISE, ' ');
+  const sample = text.slice(0, SAMPLE_CHARS).split(/\s+/).filter((token) => !isNoise(token)).join(' ');
   if ((sample.match(LETTER)?.length ?? 0) < MIN_LETTERS) return { language: 'und', confidence: 0 };
   const result = eld.detect(sample);
   if (!result.language) return { language: 'und', confidence: 0 };

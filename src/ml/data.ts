@@ -1,3 +1,4 @@
+import { seededRandom } from '../core/random.js';
 /**
  * Datasets: streaming JSONL (one validated record per line, errors name file and line), shuffled
  * mini-batches with a seeded PRNG, and text encoding into the typed arrays the engine trains on.
@@ -43,17 +44,8 @@ export async function* chunks<T>(items: Iterable<T> | AsyncIterable<T>, size: nu
   if (batch.length > 0) yield batch;
 }
 
-/** mulberry32: small, fast, seedable; shuffles must be reproducible run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
+export { seededRandom };
 
 export function shuffled(n: number, random: () => number): Int32Array {
   const idx = Int32Array.from({ length: n }, (_, i) => i);

@@ -2,6 +2,7 @@
 import type { TestContext } from 'node:test';
 import { addonUnavailableReason, tryLoadAddon } from '../../src/ml/native.js';
 import type { ModelSpec } from '../../src/ml/spec.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /** True when the libtorch addon is built; otherwise marks the test skipped with the reason. */
 export function needsAddon(t: TestContext): boolean {
@@ -10,17 +11,8 @@ export function needsAddon(t: TestContext): boolean {
   return false;
 }
 
-/** mulberry32: a tiny seeded PRNG so test data is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny seeded PRNG so test data is the same on every run. */
+export const rng = seededRandom;
 
 /** Token ids with random lengths (1..seqLen) and padding (id 0) after them. */
 export function randomTokens(rows: number, seqLen: number, vocab: number, seed = 1): Int32Array {

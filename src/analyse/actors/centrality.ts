@@ -1,3 +1,4 @@
+import { seededRandom as mulberry32 } from '../../core/random.js';
 import type { Csr } from './graph.js';
 
 /**
@@ -441,16 +442,6 @@ export function sampleNodes(n: number, k: number, seed: number): number[] {
   return Array.from(pool.subarray(0, take));
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normaliseL1(x: Float64Array): void {
   let s = 0;
@@ -470,3 +461,5 @@ function normaliseMax(x: Float64Array): void {
   for (const v of x) if (v > m) m = v;
   if (m > 0) for (let i = 0; i < x.length; i++) x[i]! /= m;
 }
+
+export { mulberry32 };

@@ -33,16 +33,23 @@ web/dist/index.html: $(WEB_SOURCES) node_modules/.install-stamp
 	npm run build:web
 web: deps web/dist/index.html
 
+# The web unit tests run first so the suite's closing summary is node's test runner's.
 test: setup
 	npx tsc -p tsconfig.json --noEmit
-	node scripts/run-tests.mjs
 	npm run test:web
+	node scripts/run-tests.mjs
 
-demo: setup
+# The demo needs no Debian packages and no native build: serving runs on onnxruntime-node.
+demo: deps build
 	node bin/threatminer.js demo
 
 bench: setup
 	npm run bench:store
+	npm run bench:iocs
+	npm run bench:crawl
+	npm run bench:actors
+	npm run bench:web
+	npm run bench:ml
 
 clean:
 	rm -rf dist native/build .threatminer

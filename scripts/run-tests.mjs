@@ -49,4 +49,8 @@ const result = spawnSync(
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env },
 );
+// Said again at the end, where it is seen: a skipped suite must not pass unnoticed.
+if (env.TEST_POSTGRES_STATUS !== 'ok') {
+  console.error(`run-tests: NOTE the PostgreSQL suite was skipped (${env.TEST_POSTGRES_STATUS}); set TEST_DATABASE_URL to run it.`);
+}
 process.exit(result.status ?? 1);

@@ -42,7 +42,9 @@ export interface SearchResult {
   totalCapped: boolean;
 }
 
-const COUNT_CAP = 10_000;
+// Counting every match of a common word costs more than the search itself; beyond this the UI
+// shows "1000+" (totalCapped), as search engines do.
+const COUNT_CAP = 1_000;
 
 type PostsQuery = SelectQueryBuilder<Database, 'posts', object>;
 

@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
 import type { Analyser } from './analyser.js';
+import { ExploitAnalyser } from './plugins/exploits.js';
 import { createIocAnalyser } from './plugins/iocs.js';
 import { languageAnalyser } from './plugins/lang.js';
 
@@ -12,6 +13,7 @@ type AnalyserLoader = () => Promise<Analyser>;
 const loaders = new Map<string, AnalyserLoader>([
   ['lang', async () => languageAnalyser],
   ['iocs', async () => createIocAnalyser()],
+  ['exploits', async () => ExploitAnalyser.create()],
 ]);
 
 /**

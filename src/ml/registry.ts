@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * The model registry: every shipped model is a directory `models/<name>/` holding
  *   model.onnx      the graph served by onnxruntime-node
@@ -73,7 +74,9 @@ export const ModelCard = z
 export type ModelCard = z.output<typeof ModelCard>;
 export type ModelCardInput = z.input<typeof ModelCard>;
 
-export const DEFAULT_MODELS_DIR = 'models';
+/** The models shipped with the package (src/ml → ../../models, and the same from dist/ml), so
+ * commands find them from any working directory; THREATMINER_MODELS overrides it. */
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../models', import.meta.url));
 
 export async function readModelCard(dir: string): Promise<ModelCard> {
   const path = join(dir, 'card.json');

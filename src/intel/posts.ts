@@ -1,4 +1,5 @@
 import type { Store } from '../store/index.js';
+import { postsWithContext } from '../store/post-context.js';
 
 /** Read models over the store for the API, the CLI and the dashboard. */
 
@@ -21,12 +22,7 @@ export interface PostDetail {
 }
 
 export async function getPost(store: Store, id: string): Promise<PostDetail | null> {
-  const row = await store.db
-    .selectFrom('posts')
-    .innerJoin('sites', 'sites.id', 'posts.site_id')
-    .innerJoin('boards', 'boards.id', 'posts.board_id')
-    .innerJoin('threads', 'threads.id', 'posts.thread_id')
-    .innerJoin('authors', 'authors.id', 'posts.author_id')
+  const row = await postsWithContext(store.db)
     .select([
       'posts.id', 'sites.name as site', 'boards.name as board', 'threads.id as threadId', 'threads.title as threadTitle',
       'threads.url as threadUrl', 'authors.id as authorId', 'authors.handle', 'authors.reputation', 'posts.posted_at',

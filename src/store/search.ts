@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../core/validate.js';
 import type { DialectName } from './dialect.js';
+import { postsWithContext } from './post-context.js';
 import { makeSnippet, type Snippet } from './highlight.js';
 import { highlightWords, isEmptyQuery, parseQuery, toFts5, toTsquery } from './query.js';
 import type { Database } from './schema.js';
@@ -115,12 +116,7 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
       .execute();
   }
 
-  const details = pageIds.length === 0 ? [] : await db
-    .selectFrom('posts')
-    .innerJoin('sites', 'sites.id', 'posts.site_id')
-    .innerJoin('boards', 'boards.id', 'posts.board_id')
-    .innerJoin('threads', 'threads.id', 'posts.thread_id')
-    .innerJoin('authors', 'authors.id', 'posts.author_id')
+  const details = pageIds.length === 0 ? [] : await postsWithContext(db)
     .select([
       'posts.id as id', 'sites.name as site', 'boards.name as board', 'threads.id as threadId', 'threads.title as threadTitle',
       'authors.handle as author', 'posts.posted_at as postedAt', 'posts.body_text as body',

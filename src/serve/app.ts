@@ -47,7 +47,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     trustProxy: config.server.trustProxy,
     bodyLimit: 1 << 20,
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -14,18 +14,13 @@ import { readFileSync } from 'node:fs';
 import { extractIOC } from 'ioc-extractor';
 import { createExtractor } from '../src/analyse/iocs/index.js';
 import { evaluate, parseCases, canonical } from '../src/analyse/iocs/evaluate.js';
+import { seededRandom } from '../src/core/random.js';
 
 const sizeMb = Number(process.argv[2] ?? process.env.BENCH_IOCS_MB ?? 100);
 if (!(sizeMb > 0)) throw new Error(`size must be a positive number of MB, got ${process.argv[2]}`);
 
-let seed = 20261121;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The shared seeded generator, so the generated text is the same on every run.
+const rand = seededRandom(20261121);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const int = (n: number): number => Math.floor(rand() * n);
 

@@ -10,18 +10,13 @@ import { domainToASCII } from 'node:url';
 import {
   base58Address, cashAddress, ethAddress, hash, moneroAddress, onionV3, seededBytes, segwit, toxId,
 } from './values.js';
+import { seededRandom } from '../../src/core/random.js';
 
 type Exp = [type: string, value: string][];
 interface Filled { text: string; exp: Exp }
 
-let seed = 0x5eed1234;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The shared seeded generator, so the generated text is the same on every run.
+const rand = seededRandom(0x5eed1234);
 function pick<T>(xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)] as T;
 }

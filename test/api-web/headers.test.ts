@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { openStore, type Store } from '../../src/store/index.js';
+import { test } from 'node:test';
 import { CONTENT_SECURITY_POLICY } from '../../src/serve/web.js';
-import { bearer, webFixture, type WebFixture } from './helpers.js';
+import { bearer, useWebFixture } from './helpers.js';
 
-let fx: WebFixture;
-let store: Store;
-before(async () => {
-  store = await openStore({ url: ':memory:' });
-  fx = await webFixture(store);
-});
-after(async () => {
-  await fx.app.close();
-  await store.close();
-});
+const web = useWebFixture();
 
 function parseCsp(header: string): Map<string, string[]> {
   return new Map(header.split(';').map((d) => d.trim().split(/\s+/)).filter((p) => p[0] !== '').map(([name, ...values]) => [name!, values]));
 }
 
 test('the dashboard page carries a strict CSP and the security headers', async () => {
-  const page = await fx.app.inject({ url: '/' });
+  const page = await web.fx().app.inject({ url: '/' });
   assert.equal(page.statusCode, 200);
   assert.match(String(page.headers['content-type']), /text\/html/);
   const csp = parseCsp(String(page.headers['content-security-policy']));
@@ -42,24 +32,24 @@ test('the dashboard page carries a strict CSP and the security headers', async (
 });
 
 test('API responses carry the headers too; unknown API paths are JSON 404s and need no key to say so', async () => {
-  const api = await fx.app.inject({ url: '/api/v1/stats', headers: bearer(fx.reader) });
+  const api = await web.fx().app.inject({ url: '/api/v1/stats', headers: bearer(web.fx().reader) });
   assert.ok(String(api.headers['content-security-policy']).includes("frame-ancestors 'none'"));
-  const missing = await fx.app.inject({ url: '/api/v1/nope' });
+  const missing = await web.fx().app.inject({ url: '/api/v1/nope' });
   assert.equal(missing.statusCode, 404);
   assert.equal((missing.json() as { error: string }).error, 'not_found');
 });
 
 test('client-side routes load the app page; assets are cached for good; no directory escapes', async () => {
   for (const path of ['/search?q=x', '/posts/abc', '/actors/graph', '/indicators/pivot?value=1.2.3.4']) {
-    const r = await fx.app.inject({ url: path });
+    const r = await web.fx().app.inject({ url: path });
     assert.equal(r.statusCode, 200, path);
     assert.match(r.body, /<div id="root">/);
   }
-  const asset = await fx.app.inject({ url: '/assets/app.js' });
+  const asset = await web.fx().app.inject({ url: '/assets/app.js' });
   assert.equal(asset.statusCode, 200);
   assert.match(String(asset.headers['cache-control']), /immutable/);
   for (const path of ['/assets/../index.html', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2fkev.json']) {
-    const r = await fx.app.inject({ url: path });
+    const r = await web.fx().app.inject({ url: path });
     assert.ok(r.statusCode === 404 || r.statusCode === 403 || /<div id="root">/.test(r.body), `${path}: ${r.statusCode}`);
     assert.ok(!r.body.includes('vulnerabilities'), `${path} must not reach files outside the web root`);
   }
@@ -68,7 +58,7 @@ test('client-side routes load the app page; assets are cached for good; no direc
 test('without a build the root says how to build it', async () => {
   const { buildApp } = await import('../../src/serve/app.js');
   const { loadConfig } = await import('../../src/core/config.js');
-  const app = await buildApp({ store, config: loadConfig({ env: {}, file: undefined }), logger: false, webRoot: null });
+  const app = await buildApp({ store: web.store(), config: loadConfig({ env: {}, file: undefined }), logger: false, webRoot: null });
   const r = await app.inject({ url: '/' });
   assert.match(r.body, /make web/);
   await app.close();

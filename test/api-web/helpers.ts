@@ -1,10 +1,12 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { loadConfig } from '../../src/core/config.js';
 import { buildApp, type App } from '../../src/serve/app.js';
 import { createApiKey } from '../../src/store/api-keys.js';
-import type { Store } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { CVE, seedHostileStore } from '../e2e/seed.js';
 
 export interface WebFixture {
@@ -51,4 +53,25 @@ export async function login(app: App, key: string): Promise<{ cookie: string; cs
   const setCookie = String(response.headers['set-cookie']);
   const cookie = setCookie.split(';')[0]!;
   return { cookie, csrf: (response.json() as { csrfToken: string }).csrfToken, setCookie };
+}
+
+/**
+ * One in-memory store and app for a whole test file, closed after it. Returns accessors
+ * because the fixture exists only once `before` has run.
+ */
+export function useWebFixture(): { fx: () => WebFixture; store: () => Store } {
+  let fixture: WebFixture | undefined;
+  let opened: Store | undefined;
+  before(async () => {
+    opened = await openStore({ url: ':memory:' });
+    fixture = await webFixture(opened);
+  });
+  after(async () => {
+    await fixture?.app.close();
+    await opened?.close();
+  });
+  return {
+    fx: () => fixture ?? assert.fail('web fixture used before it was set up'),
+    store: () => opened ?? assert.fail('store used before it was set up'),
+  };
 }

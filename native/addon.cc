@@ -341,14 +341,13 @@ class Model : public Napi::ObjectWrap<Model> {
     return info.Env().Undefined();
   }
 
-  Napi::Value TrainStep(const Napi::CallbackInfo& info) {
-    auto env = info.Env();
-    if (!e_->opt) { Napi::Error::New(env, "configureOptimizer before trainStep").ThrowAsJavaScriptException(); return env.Undefined(); }
+  // Claims the model, builds a worker from the JS arguments and queues it off the main thread.
+  // An error while reading the arguments releases the claim and becomes a JS exception.
+  template <typename MakeWorker>
+  Napi::Value queueWorker(Napi::Env env, MakeWorker make) {
     if (!claim(env)) return env.Undefined();
     try {
-      auto x = inputTensor(info[0], e_->net->cfg);
-      auto y = labelTensor(info[1], e_->net->cfg, x.size(0));
-      auto* w = new TrainWorker(env, e_, x, y);
+      auto* w = make();
       auto p = w->Promise();
       w->Queue();
       return p;
@@ -357,40 +356,34 @@ class Model : public Napi::ObjectWrap<Model> {
       Napi::Error::New(env, torchMessage(ex)).ThrowAsJavaScriptException();
       return env.Undefined();
     }
+  }
+
+  Napi::Value TrainStep(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    if (!e_->opt) { Napi::Error::New(env, "configureOptimizer before trainStep").ThrowAsJavaScriptException(); return env.Undefined(); }
+    return queueWorker(env, [&] {
+      auto x = inputTensor(info[0], e_->net->cfg);
+      auto y = labelTensor(info[1], e_->net->cfg, x.size(0));
+      return new TrainWorker(env, e_, x, y);
+    });
   }
 
   Napi::Value Predict(const Napi::CallbackInfo& info) {
     auto env = info.Env();
-    if (!claim(env)) return env.Undefined();
-    try {
+    return queueWorker(env, [&] {
       auto x = inputTensor(info[0], e_->net->cfg);
       const int64_t batch = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 256;
-      auto* w = new PredictWorker(env, e_, x, std::max<int64_t>(1, batch));
-      auto p = w->Promise();
-      w->Queue();
-      return p;
-    } catch (const std::exception& ex) {
-      e_->busy = false;
-      Napi::Error::New(env, torchMessage(ex)).ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
+      return new PredictWorker(env, e_, x, std::max<int64_t>(1, batch));
+    });
   }
 
   Napi::Value InputGradient(const Napi::CallbackInfo& info) {
     auto env = info.Env();
-    if (!claim(env)) return env.Undefined();
-    try {
+    return queueWorker(env, [&] {
       auto x = inputTensor(info[0], e_->net->cfg);
       auto y = labelTensor(info[1], e_->net->cfg, x.size(0));
-      auto* w = new InputGradWorker(env, e_, x, y);
-      auto p = w->Promise();
-      w->Queue();
-      return p;
-    } catch (const std::exception& ex) {
-      e_->busy = false;
-      Napi::Error::New(env, torchMessage(ex)).ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
+      return new InputGradWorker(env, e_, x, y);
+    });
   }
 
   // { [name]: { shape: number[], data: Float32Array, trainable: boolean } } in registration order.

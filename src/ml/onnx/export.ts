@@ -12,13 +12,27 @@ import { GraphBuilder, encodeModel, type ValueSpec } from './graph.js';
 
 const MASKED_OUT = -1e9;
 
+/**
+ * Sequences flow as [N,T,C] ('ntc'), except around convolutions, where they stay channels-first as
+ * [N,C,1,T] ('nc1t'): ONNX Runtime then runs Conv, Relu and pooling in its blocked NCHWc layout
+ * (2-D kernels only, hence the unit height) without transposing [N,T,C] tensors around every conv.
+ */
+type Layout = 'ntc' | 'nc1t';
+
 interface Flow {
   x: string;
+  layout: Layout;
   /** float [N,T] 1/0 mask, [N,T,1] column, int32 lengths — token models only */
   maskF?: string;
   maskCol?: string;
   lengths?: string;
   attention?: string;
+  /** Padded positions of x hold exactly 0 (so pooling needs no mask). */
+  padZero?: boolean;
+  /** x >= 0 everywhere (after a relu), so a max over a row with padding zeros is the masked max. */
+  nonNegative?: boolean;
+  /** Padded positions of x hold about -1e9 (a conv whose relu is the next layer; see `conv1d`). */
+  padNegative?: boolean;
 }
 
 function transpose2d(t: Tensor): Float32Array {
@@ -44,6 +58,15 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
+/** Whether the layer after `index` (skipping identities at inference) is a relu. */
+function followedByRelu(spec: NormalSpec, index: number): boolean {
+  for (const next of spec.layers.slice(index + 1)) {
+    if (next.type === 'dropout' || (next.type === 'activation' && next.fn === 'identity')) continue;
+    return next.type === 'activation' && next.fn === 'relu';
+  }
+  return false;
+}
+
 class Exporter {
   readonly g = new GraphBuilder();
   constructor(private readonly params: Record<string, Tensor>) {}
@@ -65,6 +88,31 @@ class Exporter {
     const wt = this.g.float(`${prefix}.weight_t`, [w.shape[1]!, w.shape[0]!], transpose2d(w));
     const y = this.g.op('MatMul', [x, wt]);
     return bias ? this.g.op('Add', [y, this.init(`${prefix}.bias`)]) : y;
+  }
+
+  /** x as [N,T,C] (converting from channels-first when needed). */
+  ntc(f: Flow): string {
+    if (f.layout === 'nc1t') {
+      f.x = this.g.op('Transpose', [this.g.op('Squeeze', [f.x, this.g.constInt([2])])], { perm: [0, 2, 1] });
+      f.layout = 'ntc';
+    }
+    return f.x;
+  }
+
+  /** x as [N,C,1,T]. */
+  nc1t(f: Flow): string {
+    if (f.layout === 'ntc') {
+      // [N,T,C] → [N,1,T,C] → NHWC-to-NCHW transpose, a pattern ORT folds into its blocked-layout
+      // reorder (ReorderInput with channels_last) instead of running a separate Transpose.
+      f.x = this.g.op('Transpose', [this.g.op('Unsqueeze', [f.x, this.g.constInt([1])])], { perm: [0, 3, 1, 2] });
+      f.layout = 'nc1t';
+    }
+    return f.x;
+  }
+
+  /** The mask (1 real, 0 padding) shaped to broadcast over x in its layout. */
+  maskFor(f: Flow): string {
+    return f.layout === 'nc1t' ? this.g.op('Unsqueeze', [f.maskF!, this.g.constInt([1, 2])]) : f.maskCol!;
   }
 
   layerNorm(x: string, prefix: string): string {
@@ -150,9 +198,16 @@ class Exporter {
     return this.layerNorm(g.op('Add', [x1, ff]), `${p}.ln2`);
   }
 
-  layer(f: Flow, layer: NormalLayer, spec: NormalSpec): void {
+  layer(f: Flow, layer: NormalLayer, spec: NormalSpec, index: number): void {
     const g = this.g;
     const p = layer.name;
+    // Layers other than conv, pooling and elementwise ones work on [N,T,C].
+    if (!['conv1d', 'pool', 'activation', 'dropout'].includes(layer.type)) this.ntc(f);
+    if (!['pool', 'activation', 'dropout'].includes(layer.type)) {
+      f.padZero = false;
+      f.nonNegative = false;
+      f.padNegative = false;
+    }
     switch (layer.type) {
       case 'embedding':
         f.x = g.op('Gather', [this.init(`${p}.weight`), f.x], { axis: 0 });
@@ -164,14 +219,33 @@ class Exporter {
       case 'conv1d': {
         const w = this.param(`${p}.weight`);
         const pad = layer.dilation * Math.floor(layer.kernel / 2);
-        const y = g.op('Conv', [g.op('Transpose', [f.x], { perm: [0, 2, 1] }), this.init(`${p}.weight`, w), this.init(`${p}.bias`)], {
-          kernel_shape: [layer.kernel],
-          pads: [pad, pad],
-          dilations: [layer.dilation],
-          strides: [1],
+        const x = this.nc1t(f);
+        const weight = this.g.float(`${p}.weight`, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!], w.data);
+        let y = g.op('Conv', [x, weight, this.init(`${p}.bias`)], {
+          kernel_shape: [1, layer.kernel],
+          pads: [0, pad, 0, pad],
+          dilations: [1, layer.dilation],
+          strides: [1, 1],
         });
-        f.x = g.op('Transpose', [y], { perm: [0, 2, 1] });
-        if (f.maskCol) f.x = g.op('Mul', [f.x, f.maskCol]);
+        f.padZero = false;
+        f.nonNegative = false;
+        f.padNegative = false;
+        if (f.maskF) {
+          if (followedByRelu(spec, index)) {
+            // relu(conv · mask) = relu(conv - 1e9 · padding): the padding term is a 1×1 conv of the
+            // padding indicator, which ORT adds inside the blocked conv kernel (its fused Sum input);
+            // a Mul by the mask here would force the output out of the blocked layout.
+            const isPad = g.op('Unsqueeze', [g.op('Sub', [g.constFloat([1]), f.maskF]), g.constInt([1, 2])]);
+            const filters = w.shape[0]!;
+            const big = g.float(`${p}.pad_bias`, [filters, 1, 1, 1], new Float32Array(filters).fill(MASKED_OUT));
+            y = g.op('Add', [y, g.op('Conv', [isPad, big], { kernel_shape: [1, 1] })]);
+            f.padNegative = true;
+          } else {
+            y = g.op('Mul', [y, this.maskFor({ ...f, layout: 'nc1t' })]);
+            f.padZero = true;
+          }
+        }
+        f.x = y;
         return;
       }
       case 'lstm':
@@ -201,20 +275,42 @@ class Exporter {
         return;
       case 'activation':
         f.x = this.activation(f.x, layer.fn);
+        if (layer.fn === 'relu') {
+          // relu(-1e9) = 0 = relu(0): either way padding is now exactly zero.
+          f.padZero = f.padZero || f.padNegative;
+          f.nonNegative = true;
+        } else if (layer.fn !== 'identity') {
+          f.padZero = f.padZero && layer.fn !== 'sigmoid'; // tanh(0) = gelu(0) = 0, sigmoid(0) = 0.5
+          f.nonNegative = layer.fn === 'sigmoid';
+        }
+        if (layer.fn !== 'identity') f.padNegative = false;
         return;
       case 'pool': {
+        const time = f.layout === 'nc1t' ? [2, 3] : [1];
+        const reduce = (op: string, x: string) => g.op(op, [x, g.constInt(time)], { keepdims: 0 });
         if (layer.op === 'max') {
-          const x = f.maskCol
-            ? g.op('Add', [f.x, g.op('Mul', [g.op('Sub', [g.constFloat([1]), f.maskCol]), g.constFloat([MASKED_OUT])])])
-            : f.x;
-          f.x = g.op('ReduceMax', [x], { axes: [1], keepdims: 0 });
-        } else if (f.maskCol) {
-          const sum = g.op('ReduceSum', [g.op('Mul', [f.x, f.maskCol]), g.constInt([1])], { keepdims: 0 });
-          const count = g.op('Max', [g.op('ReduceSum', [f.maskCol, g.constInt([1])], { keepdims: 0 }), g.constFloat([1])]);
+          if (!f.maskF) {
+            f.x = g.op('ReduceMax', [f.x], { axes: time, keepdims: 0 });
+          } else if (f.padZero && f.nonNegative) {
+            // Padding is 0 and nothing is below 0, so the plain max is the masked max, except on a
+            // row with no real token, where the masked max (as in torch) is 0 + (-1e9).
+            const pooled = f.layout === 'nc1t' ? g.op('Flatten', [g.op('GlobalMaxPool', [f.x])], { axis: 1 }) : g.op('ReduceMax', [f.x], { axes: time, keepdims: 0 });
+            const empty = g.op('Cast', [g.op('Equal', [g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 1 }), g.constFloat([0])])], { to: 1 });
+            f.x = g.op('Add', [pooled, g.op('Mul', [empty, g.constFloat([MASKED_OUT])])]);
+          } else {
+            const bias = g.op('Mul', [g.op('Sub', [g.constFloat([1]), this.maskFor(f)]), g.constFloat([MASKED_OUT])]);
+            f.x = g.op('ReduceMax', [g.op('Add', [f.x, bias])], { axes: time, keepdims: 0 });
+          }
+        } else if (f.maskF) {
+          const sum = reduce('ReduceSum', f.padZero ? f.x : g.op('Mul', [f.x, this.maskFor(f)]));
+          const count = g.op('Max', [g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 1 }), g.constFloat([1])]);
           f.x = g.op('Div', [sum, count]);
         } else {
-          f.x = g.op('ReduceMean', [f.x], { axes: [1], keepdims: 0 });
+          f.x = g.op('ReduceMean', [f.x], { axes: time, keepdims: 0 });
         }
+        f.layout = 'ntc';
+        f.padZero = false;
+        f.nonNegative = false;
         return;
       }
       case 'crf':
@@ -240,7 +336,7 @@ export function exportOnnx(spec: NormalSpec, params: Record<string, Tensor>, met
   const ex = new Exporter(params);
   const g = ex.g;
   const inputs: ValueSpec[] = [];
-  const f: Flow = { x: '' };
+  const f: Flow = { x: '', layout: 'ntc' };
   let seqLen = 0;
   if (spec.input.kind === 'tokens') {
     seqLen = spec.input.seqLen;
@@ -255,7 +351,8 @@ export function exportOnnx(spec: NormalSpec, params: Record<string, Tensor>, met
     inputs.push({ name: 'features', type: 'float32', shape: ['batch', spec.input.dim] });
     f.x = 'features';
   }
-  for (const layer of spec.layers) ex.layer(f, layer, spec);
+  spec.layers.forEach((layer, i) => ex.layer(f, layer, spec, i));
+  if (spec.perToken) ex.ntc(f);
   const K = spec.labels.length;
   const outputs: ValueSpec[] = [];
   const main = spec.perToken ? 'emissions' : 'logits';

@@ -30,7 +30,7 @@ async function parity(spec: ModelSpec, options: { emptyRow?: boolean } = {}, row
       ? randomTokens(rows, input.seqLen, input.vocabSize, 11)
       : Float32Array.from({ length: rows * input.dim }, () => r() * 2 - 1);
   // A row of nothing but padding: masked max pooling must reproduce torch's -1e9 floor.
-  if (options.emptyRow && x instanceof Int32Array && input.kind === 'tokens') x.fill(input.padId, (rows - 1) * input.seqLen);
+  if (options.emptyRow && x instanceof Int32Array && input.kind === 'tokens') x.fill(input.padId ?? 0, (rows - 1) * input.seqLen);
   const { bytes } = exportOnnx(model.spec, model.parameters());
   // Full optimisation, as served: the blocked (NCHWc) conv kernels and fusions must keep parity.
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });

@@ -3,7 +3,10 @@
 // thread first, so JS may reuse its typed arrays as soon as the call returns.
 #include <napi.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <atomic>
+#include <mutex>
 #include <cstring>
 #include <set>
 #include <memory>
@@ -231,6 +234,8 @@ class Model : public Napi::ObjectWrap<Model> {
       InstanceMethod("parameters", &Model::Parameters),
       InstanceMethod("setParameters", &Model::SetParameters),
       InstanceMethod("setTrainable", &Model::SetTrainable),
+      InstanceMethod("optimizerState", &Model::OptimizerState),
+      InstanceMethod("setOptimizerState", &Model::SetOptimizerState),
     });
   }
 
@@ -426,6 +431,96 @@ class Model : public Napi::ObjectWrap<Model> {
     return env.Undefined();
   }
 
+  // Optimizer state per parameter, so a checkpoint can resume training exactly:
+  // { [param]: { step, exp_avg, exp_avg_sq } } (adam, adamw) or { [param]: { momentum_buffer } } (sgd).
+  // Parameters the optimizer has not stepped yet have no entry (libtorch creates state lazily).
+  Napi::Value OptimizerState(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    if (!ready(env, "optimizerState")) return env.Undefined();
+    auto r = Napi::Object::New(env);
+    auto& state = e_->opt->state();
+    const auto named = e_->net->named_parameters();
+    for (auto& kv : named.items()) {
+      auto it = state.find(c10::guts::to_string(kv.value().unsafeGetTensorImpl()));
+      if (it == state.end()) continue;
+      auto entry = Napi::Object::New(env);
+      if (e_->optName == "sgd") {
+        auto& st = static_cast<torch::optim::SGDParamState&>(*it->second);
+        if (st.momentum_buffer().defined()) entry.Set("momentum_buffer", toFloat32(env, st.momentum_buffer()));
+      } else if (e_->optName == "adamw") {
+        adamEntry(env, entry, static_cast<torch::optim::AdamWParamState&>(*it->second));
+      } else {
+        adamEntry(env, entry, static_cast<torch::optim::AdamParamState&>(*it->second));
+      }
+      r.Set(kv.key(), entry);
+    }
+    return r;
+  }
+
+  // The inverse of optimizerState, for the optimizer configured now (same kind). Replaces all state.
+  Napi::Value SetOptimizerState(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    if (!ready(env, "setOptimizerState")) return env.Undefined();
+    auto o = info[0].As<Napi::Object>();
+    auto named = e_->net->named_parameters();
+    auto keys = o.GetPropertyNames();
+    ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>> next;
+    try {
+      for (uint32_t i = 0; i < keys.Length(); ++i) {
+        std::string k = keys.Get(i).As<Napi::String>();
+        auto* p = named.find(k);
+        if (!p) throw std::invalid_argument("setOptimizerState: no parameter named '" + k + "'");
+        auto entry = o.Get(k).As<Napi::Object>();
+        auto tensor = [&](const char* field) {
+          auto v = entry.Get(field);
+          if (!v.IsTypedArray()) throw std::invalid_argument("setOptimizerState: '" + k + "' has no " + field + " (state of another optimizer?)");
+          auto a = v.As<Napi::Float32Array>();
+          if (static_cast<int64_t>(a.ElementLength()) != p->numel()) {
+            throw std::invalid_argument("setOptimizerState: '" + k + "." + field + "' has " + std::to_string(a.ElementLength()) + " values, expected " + std::to_string(p->numel()));
+          }
+          return torch::from_blob(a.Data(), p->sizes(), torch::kFloat32).clone();
+        };
+        auto step = [&] {
+          auto v = entry.Get("step");
+          if (!v.IsNumber()) throw std::invalid_argument("setOptimizerState: '" + k + "' has no step (state of another optimizer?)");
+          return v.As<Napi::Number>().Int64Value();
+        };
+        const std::string key = c10::guts::to_string(p->unsafeGetTensorImpl());
+        if (e_->optName == "sgd") {
+          auto st = std::make_unique<torch::optim::SGDParamState>();
+          if (entry.Get("momentum_buffer").IsTypedArray()) st->momentum_buffer(tensor("momentum_buffer"));
+          next[key] = std::move(st);
+        } else if (e_->optName == "adamw") {
+          auto st = std::make_unique<torch::optim::AdamWParamState>();
+          st->step(step()).exp_avg(tensor("exp_avg")).exp_avg_sq(tensor("exp_avg_sq"));
+          next[key] = std::move(st);
+        } else {
+          auto st = std::make_unique<torch::optim::AdamParamState>();
+          st->step(step()).exp_avg(tensor("exp_avg")).exp_avg_sq(tensor("exp_avg_sq"));
+          next[key] = std::move(st);
+        }
+      }
+    } catch (const std::exception& ex) {
+      Napi::Error::New(env, torchMessage(ex)).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    e_->opt->state() = std::move(next);
+    return env.Undefined();
+  }
+
+  template <typename State>
+  static void adamEntry(Napi::Env env, Napi::Object& entry, const State& st) {
+    entry.Set("step", Napi::Number::New(env, static_cast<double>(st.step())));
+    entry.Set("exp_avg", toFloat32(env, st.exp_avg()));
+    entry.Set("exp_avg_sq", toFloat32(env, st.exp_avg_sq()));
+  }
+
+  bool ready(Napi::Env env, const char* what) {
+    if (!e_->opt) { Napi::Error::New(env, std::string(what) + ": configureOptimizer first").ThrowAsJavaScriptException(); return false; }
+    if (e_->busy) { Napi::Error::New(env, std::string(what) + ": the model is busy").ThrowAsJavaScriptException(); return false; }
+    return true;
+  }
+
   Napi::Value SetTrainable(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     auto names = info[0].As<Napi::Array>();
@@ -447,6 +542,36 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The default CPU generator's state (dropout masks, initialisation), so a resumed run draws the
+// same numbers as an uninterrupted one. Process-wide, like torch.get_rng_state().
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto gen = at::detail::getDefaultCPUGenerator();
+  torch::Tensor st;
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    st = gen.get_state();
+  }
+  auto out = Napi::Uint8Array::New(env, st.numel());
+  std::memcpy(out.Data(), st.data_ptr<uint8_t>(), st.numel());
+  return out;
+}
+
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray()) { Napi::TypeError::New(env, "setRngState(Uint8Array)").ThrowAsJavaScriptException(); return env.Undefined(); }
+  auto a = info[0].As<Napi::Uint8Array>();
+  try {
+    auto st = torch::from_blob(a.Data(), {static_cast<int64_t>(a.ElementLength())}, torch::kUInt8).clone();
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(st);
+  } catch (const std::exception& ex) {
+    Napi::Error::New(env, "setRngState: " + torchMessage(ex)).ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto r = Napi::Object::New(env);
@@ -460,6 +585,8 @@ Napi::Object InitAll(Napi::Env env, Napi::Object exports) {
   exports.Set("Model", Model::Init(env));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("getRngState", Napi::Function::New(env, GetRngState));
+  exports.Set("setRngState", Napi::Function::New(env, SetRngState));
   return exports;
 }
 

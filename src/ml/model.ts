@@ -3,7 +3,7 @@
  * addon are serialised (one at a time per model) and heavy ones run off the main thread.
  */
 import { InputError, UserError } from '../core/errors.js';
-import { loadAddon, type NativeModel, type NativeOptimizerConfig } from './native.js';
+import { loadAddon, type NativeModel, type NativeOptimizerConfig, type NativeParamState } from './native.js';
 import { layerOfParameter, normaliseSpec, type ModelSpec, type NormalSpec } from './spec.js';
 import { readSafetensors, writeSafetensors, type Tensor } from './safetensors.js';
 
@@ -105,6 +105,18 @@ export class Model {
   configureOptimizer(config: NativeOptimizerConfig): void {
     this.idle('configureOptimizer');
     this.net.configureOptimizer(config);
+  }
+
+  /** The configured optimizer's per-parameter state (moments, step counts, momentum buffers). */
+  optimizerState(): Record<string, NativeParamState> {
+    this.idle('optimizerState');
+    return this.net.optimizerState();
+  }
+
+  /** Restores `optimizerState()` output into the optimizer configured now (it must be the same kind). */
+  setOptimizerState(state: Record<string, NativeParamState>): void {
+    this.idle('setOptimizerState');
+    this.net.setOptimizerState(state);
   }
 
   setLearningRate(lr: number): void {

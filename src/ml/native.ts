@@ -28,6 +28,14 @@ export interface NativeOptimizerConfig {
   groups?: Array<{ params: string[]; scale: number }>;
 }
 
+/** Per-parameter optimizer state: Adam/AdamW moments and step, or the SGD momentum buffer. */
+export interface NativeParamState {
+  step?: number;
+  exp_avg?: Float32Array;
+  exp_avg_sq?: Float32Array;
+  momentum_buffer?: Float32Array;
+}
+
 export interface NativeModel {
   configureOptimizer(config: NativeOptimizerConfig): void;
   setLearningRate(lr: number): void;
@@ -40,12 +48,17 @@ export interface NativeModel {
   parameters(): Record<string, NativeParameter>;
   setParameters(values: Record<string, Float32Array>): void;
   setTrainable(names: string[], trainable: boolean): void;
+  optimizerState(): Record<string, NativeParamState>;
+  setOptimizerState(state: Record<string, NativeParamState>): void;
 }
 
 export interface NativeAddon {
   Model: new (spec: object, seed: number) => NativeModel;
   setNumThreads(n: number): void;
   info(): { threads: number; torchVersion: string; parallel: string };
+  /** torch's default CPU generator state (dropout draws), process-wide. */
+  getRngState(): Uint8Array;
+  setRngState(state: Uint8Array): void;
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -3,6 +3,7 @@
  * per-layer-group learning rates, class weights, validation with early stopping (best weights are
  * restored), checkpoints and a progress bar. Each step runs off the main thread inside the addon.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
@@ -10,7 +11,9 @@ import { InputError } from '../core/errors.js';
 import { argmaxTags, viterbi } from './crf.js';
 import { gather, seededRandom, shuffled, type TensorDataset } from './data.js';
 import type { Model, Prediction } from './model.js';
-import { setThreads } from './native.js';
+import { loadTrainingState, saveTrainingState, trainerStatePath, type TrainerPosition } from './checkpoint.js';
+import { loadAddon, setThreads } from './native.js';
+import { readSafetensors } from './safetensors.js';
 import { learningRate, Schedule } from './schedule.js';
 
 export const TrainerOptions = z.object({
@@ -31,8 +34,17 @@ export const TrainerOptions = z.object({
   seed: z.number().int().default(1),
   threads: z.number().int().positive().optional(),
   earlyStopping: z.object({ patience: z.number().int().positive(), minDelta: z.number().min(0).default(0) }).optional(),
-  /** Writes `last.safetensors` each epoch and `best.safetensors` on improvement. */
+  /**
+   * Writes `last.safetensors` (+ `last.trainer.safetensors`: optimizer state, schedule position,
+   * RNG) each epoch and `best.safetensors` on improvement.
+   */
   checkpointDir: z.string().optional(),
+  /**
+   * Continue from `checkpointDir/last.*` when present: weights, optimizer moments and steps, the
+   * LR schedule's position, the shuffling order and dropout draws, so an interrupted run ends with
+   * the weights an uninterrupted one would have (same thread count). Starts fresh when absent.
+   */
+  resume: z.boolean().default(false),
   /** Show a progress bar (default: when stderr is a terminal). */
   progress: z.boolean().optional(),
 });
@@ -171,7 +183,43 @@ export class Trainer {
     let sinceBest = 0;
     let stoppedEarly = false;
     let step = 0;
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    let firstEpoch = 1;
+    const last = o.checkpointDir ? join(o.checkpointDir, 'last.safetensors') : undefined;
+    if (o.resume) {
+      if (!last) throw new InputError('trainer options', 'resume needs checkpointDir');
+      const statePath = trainerStatePath(last);
+      if (existsSync(statePath)) {
+        const saved = await loadTrainingState(statePath);
+        const p = saved.position;
+        if (p.trainRows !== train.rows || p.batchSize !== o.batchSize || p.optimizer !== o.optimizer) {
+          throw new InputError(
+            statePath,
+            `saved for ${p.trainRows} training rows, batch size ${p.batchSize}, ${p.optimizer}; this run has ${train.rows}, ${o.batchSize}, ${o.optimizer}`,
+          );
+        }
+        const weights = await readSafetensors(last);
+        model.setParameters(Object.fromEntries(Object.entries(weights.tensors).map(([k, t]) => [k, t.data])));
+        model.setOptimizerState(saved.optimizer);
+        loadAddon().setRngState(saved.rng);
+        step = p.step;
+        firstEpoch = p.epoch + 1;
+        best = p.best ?? -Infinity;
+        bestEpoch = p.bestEpoch;
+        sinceBest = p.sinceBest;
+        logs.push(...p.logs);
+        // The shuffles of the finished epochs, so this run draws the orders the uninterrupted one would.
+        for (let e = 1; e < firstEpoch; e++) shuffled(train.rows, random);
+        if (o.earlyStopping && bestEpoch > 0 && o.checkpointDir) {
+          const bestWeights = await readSafetensors(join(o.checkpointDir, 'best.safetensors'));
+          bestParams = Object.fromEntries(Object.entries(bestWeights.tensors).map(([k, t]) => [k, t.data]));
+        }
+        if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) {
+          firstEpoch = o.epochs + 1;
+          stoppedEarly = true;
+        }
+      }
+    }
+    for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
       const started = performance.now();
       const order = shuffled(train.rows, random);
       let lossSum = 0;
@@ -202,7 +250,21 @@ export class Trainer {
         if (o.earlyStopping) bestParams = Object.fromEntries(Object.entries(model.parameters()).map(([n, p]) => [n, p.data]));
         if (o.checkpointDir) await model.save(join(o.checkpointDir, 'best.safetensors'), { epoch: String(epoch) });
       } else sinceBest++;
-      if (o.checkpointDir) await model.save(join(o.checkpointDir, 'last.safetensors'), { epoch: String(epoch) });
+      if (last) {
+        await model.save(last, { epoch: String(epoch) });
+        const position: TrainerPosition = {
+          epoch,
+          step,
+          optimizer: o.optimizer,
+          trainRows: train.rows,
+          batchSize: o.batchSize,
+          best: Number.isFinite(best) ? best : null,
+          bestEpoch,
+          sinceBest,
+          logs,
+        };
+        await saveTrainingState(trainerStatePath(last), { position, optimizer: model.optimizerState(), rng: loadAddon().getRngState() });
+      }
       if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) {
         stoppedEarly = true;
         break;

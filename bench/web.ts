@@ -5,14 +5,15 @@
  * real server (buildApp + listen), measured over HTTP:
  *   baseline       GET /health round trip (the server's floor: routing, hooks, headers)
  *   first load     what a browser fetches to show the Overview: index.html, every script/style
- *                  it references, /api/v1/session and /api/v1/overview (HTTP, no cache); and,
- *                  when /usr/bin/chromium exists, the time a fresh headless Chromium takes from
- *                  navigation to the Overview's charts drawn
+ *                  the entry loads on `/` (from Vite's manifest), /api/v1/session and
+ *                  /api/v1/overview (HTTP, no cache); and, when /usr/bin/chromium exists, the time
+ *                  a fresh headless Chromium takes from navigation until both Overview charts are
+ *                  drawn (the page's own `chart-drawn` performance marks)
  *   search         GET /api/v1/posts/search round trips with varied words and filters
  * Targets (issue 8): first load < 1 s, search p95 < 150 ms. Browser figures get their own baseline:
  * a fresh profile loading /health (browser start-up, navigation, one request).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/core/config.js';
@@ -93,16 +94,13 @@ async function main(): Promise<void> {
     const health: number[] = [];
     for (let i = 0; i < QUERIES; i++) health.push(await timed(() => get('/health', false)));
 
-    const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8');
-    // What the Overview needs: the page's own assets plus the lazily loaded chart chunks.
-    const lazy = readdirSync(join(WEB_ROOT, 'assets')).filter((f) => /^(echarts|ChartImpl)-.*\.js$/.test(f)).map((f) => `/assets/${f}`);
-    const assets = [...new Set([...[...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!), ...lazy])];
+    const assets = overviewAssets();
     const loads: number[] = [];
     const overviewOnly: number[] = [];
     for (let i = 0; i < LOADS; i++) {
       loads.push(await timed(async () => {
         await get('/', false);
-        await Promise.all([...assets.map((a) => get(a, false)), get('/api/v1/session').then(() => get('/api/v1/overview?days=60'))]);
+        await Promise.all([...assets.map((a) => get(a, false)), get('/api/v1/session'), get('/api/v1/overview?days=60')]);
       }));
       overviewOnly.push(await timed(() => get('/api/v1/overview?days=60')));
     }
@@ -114,7 +112,7 @@ async function main(): Promise<void> {
       searches.push(await timed(() => get(`/api/v1/posts/search?q=${encodeURIComponent(words)}${filter}&limit=20`)));
     }
 
-    let browser: { page: number[]; baseline: number[] } = { page: [], baseline: [] };
+    let browser: BrowserLoads = { page: [], observed: [], baseline: [] };
     if (existsSync(CHROMIUM)) browser = await browserLoads(base, cookie, Math.min(LOADS, 8));
 
     const h95 = quantile(health, 0.95);
@@ -127,6 +125,7 @@ async function main(): Promise<void> {
       const b95 = quantile(browser.baseline, 0.95);
       rows.push([`browser baseline: fresh Chromium profile loads /health`, fmt(quantile(browser.baseline, 0.5)), fmt(b95), '1.0× (browser)', '—']);
       rows.push([`first load in headless Chromium, to charts drawn (${browser.page.length} fresh profiles)`, fmt(quantile(browser.page, 0.5)), fmt(quantile(browser.page, 0.95)), `${(quantile(browser.page, 0.95) / b95).toFixed(1)}× (browser)`, quantile(browser.page, 0.95) < 1000 ? 'PASS < 1 s' : 'FAIL ≥ 1 s']);
+      rows.push(['  same loads, 2nd chart canvas as seen by the polling test driver', fmt(quantile(browser.observed, 0.5)), fmt(quantile(browser.observed, 0.95)), `${(quantile(browser.observed, 0.95) / b95).toFixed(1)}× (browser)`, '—']);
     }
     rows.push([`search round trip (${QUERIES} queries, words + filters)`, fmt(quantile(searches, 0.5)), fmt(quantile(searches, 0.95)), `${(quantile(searches, 0.95) / h95).toFixed(1)}×`, quantile(searches, 0.95) < 150 ? 'PASS < 150 ms' : 'FAIL ≥ 150 ms']);
 
@@ -146,8 +145,40 @@ async function main(): Promise<void> {
   }
 }
 
-/** Fresh profile each time (nothing cached): navigate with a session cookie, wait for the charts. */
-async function browserLoads(base: string, cookie: string, n: number): Promise<{ page: number[]; baseline: number[] }> {
+interface BrowserLoads { page: number[]; observed: number[]; baseline: number[] }
+
+interface ManifestChunk { file: string; isEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[] }
+
+/**
+ * Every file the Overview's first load fetches, from Vite's build manifest: the entry, what it
+ * imports, and what it loads at once on `/` (the app and the chart code) with their imports.
+ */
+function overviewAssets(): string[] {
+  const manifest = JSON.parse(readFileSync(join(WEB_ROOT, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const entry = Object.values(manifest).find((c) => c.isEntry === true);
+  if (entry === undefined) throw new Error('web/dist/.vite/manifest.json names no entry: rebuild with `make web`');
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (chunk === undefined || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const css of chunk.css ?? []) files.add(css);
+    for (const dep of chunk.imports ?? []) visit(dep);
+  };
+  for (const key of [...(entry.imports ?? []), ...(entry.dynamicImports ?? [])]) visit(key);
+  files.add(entry.file);
+  for (const css of entry.css ?? []) files.add(css);
+  return [...files].map((f) => `/${f}`);
+}
+
+/**
+ * Fresh profile each time (nothing cached): navigate with a session cookie and wait until both
+ * Overview charts are drawn. The time is the page's own: the later of the two `chart-drawn`
+ * performance marks, which each chart sets on its first ECharts `finished` event (drawn on its
+ * canvas, nothing pending). It does not include the test driver's polling, which checks for an
+ * element with back-off pauses of up to 500 ms; that figure is reported separately.
+ */
+async function browserLoads(base: string, cookie: string, n: number): Promise<BrowserLoads> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
@@ -155,6 +186,7 @@ async function browserLoads(base: string, cookie: string, n: number): Promise<{ 
   });
   const [name, value] = cookie.split('=') as [string, string];
   const out: number[] = [];
+  const observed: number[] = [];
   const baseline: number[] = [];
   try {
     for (let i = 0; i < n + 1; i++) {
@@ -168,15 +200,23 @@ async function browserLoads(base: string, cookie: string, n: number): Promise<{ 
       const page = await context.newPage();
       await page.goto(base);
       await page.locator('canvas').nth(1).waitFor({ timeout: 30_000 });
-      // Time since the navigation started, by the page's own clock (excludes the test driver).
-      const elapsed = await page.evaluate(() => performance.now());
-      if (i > 0) out.push(elapsed); // the first run warms the browser process itself
+      const seen = await page.evaluate(() => performance.now());
+      // Marks are timed from the navigation start, by the page's clock.
+      const drawn = await page.waitForFunction(() => {
+        const marks = performance.getEntriesByName('chart-drawn');
+        return marks.length >= 2 && Math.max(...marks.map((m) => m.startTime));
+      }, null, { timeout: 30_000 });
+      const elapsed = Number(await drawn.jsonValue());
+      if (i > 0) { // the first run warms the browser process itself
+        out.push(elapsed);
+        observed.push(seen);
+      }
       await context.close();
     }
   } finally {
     await browser.close();
   }
-  return { page: out, baseline };
+  return { page: out, observed, baseline };
 }
 
 await main();

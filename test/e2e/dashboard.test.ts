@@ -116,6 +116,10 @@ test('dashboard: login, search, post, indicator pivot, actor portrait and graph,
   assert.ok(!storage.includes('tm_'), 'no key in web storage');
   await page.locator('canvas').first().waitFor();
   await page.getByText('Leak announcements').waitFor();
+  // Both Overview charts report being drawn (bench:web times the first load by these marks).
+  await page.waitForFunction('performance.getEntriesByName("chart-drawn").length >= 2');
+  const drawn = await page.evaluate('performance.getEntriesByName("chart-drawn").map((m) => m.detail).sort()') as string[];
+  assert.deepEqual(drawn, ['Posts per board', 'Posts per day, stacked by site']);
   await shot('01-overview');
   await assertClean('overview');
 

@@ -1,10 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from './lib/api';
+import { SESSION, takePrefetched } from './lib/prefetch';
 import { Link, match, navigate, useLocation } from './lib/router';
 import { setTheme, useTheme } from './lib/theme';
-import { prefetch } from './lib/useApi';
-import { preloadCharts } from './components/Chart';
-import { OVERVIEW } from './pages/Overview';
 import type { Session } from './lib/types';
 import { Loading } from './components/States';
 import { LoginPage } from './pages/Login';
@@ -42,11 +40,8 @@ export function App() {
   }, []);
   useEffect(() => {
     setUnauthorizedHandler(loggedOut);
-    if (window.location.pathname === '/') {
-      prefetch(OVERVIEW);
-      preloadCharts();
-    }
-    api<Session>('/api/v1/session')
+    // main.ts started this request before React loaded.
+    (takePrefetched<Session>(SESSION) ?? api<Session>(SESSION))
       .then((s) => {
         setCsrfToken(s.csrfToken);
         setSession(s);

@@ -42,6 +42,10 @@ describe('attentionRanges', () => {
 
 test('compact', () => {
   expect(compact(999)).toBe('999');
+  expect(compact(0)).toBe('0');
+  expect(compact(1_234)).toBe('1,234');
+  expect(compact(-9_999)).toBe('-9,999');
+  expect(compact(1.5)).toBe('1.5');
   expect(compact(12_345)).toBe('12.3k');
   expect(compact(2_500_000)).toBe('2.5M');
 });

@@ -93,7 +93,22 @@ export function attentionRanges(text: string, evidence: readonly { token: string
 export function compact(n: number): string {
   if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toLocaleString('en');
+  return withCommas(n);
+}
+
+/**
+ * 1234 → "1,234" without toLocaleString: the first toLocaleString call loads the locale's
+ * number data, which cost tens of milliseconds of the Overview's first render.
+ */
+function withCommas(n: number): string {
+  if (!Number.isInteger(n)) return n.toLocaleString('en');
+  const digits = String(Math.abs(n));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? `-${out}` : out;
 }
 
 /** A date for display: "2024-03-01 10:00 UTC", or a dash. */

@@ -1,22 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
+import { takePrefetched } from './prefetch';
 
 export type Loadable<T> =
   | { state: 'loading' }
   | { state: 'error'; message: string; status: number | null }
   | { state: 'ready'; data: T };
-
-const prefetched = new Map<string, Promise<unknown>>();
-
-/**
- * Starts a GET before the page that needs it mounts (the Overview's data while the session is
- * still being checked); the first useApi for the same path takes the promise instead of fetching.
- */
-export function prefetch(path: string): void {
-  const promise = api<unknown>(path);
-  promise.catch(() => undefined);
-  prefetched.set(path, promise);
-}
 
 /** GETs `path` (null: nothing to load yet), aborting on change; `reload` fetches again. */
 export function useApi<T>(path: string | null): Loadable<T> & { reload: () => void } {
@@ -26,8 +15,7 @@ export function useApi<T>(path: string | null): Loadable<T> & { reload: () => vo
     if (path === null) return;
     const controller = new AbortController();
     setResult({ state: 'loading' });
-    const early = prefetched.get(path) as Promise<T> | undefined;
-    prefetched.delete(path);
+    const early = takePrefetched<T>(path);
     // A prefetch that failed (e.g. made before login) is retried by a normal fetch.
     const fresh = () => api<T>(path, { signal: controller.signal });
     (early === undefined ? fresh() : early.catch(fresh))

@@ -2,12 +2,11 @@ import { useMemo } from 'react';
 import { Chart } from '../components/Chart';
 import { ActorLink, PostLink } from '../components/Links';
 import { Empty, Load } from '../components/States';
+import { OVERVIEW } from '../lib/prefetch';
 import { Link } from '../lib/router';
 import { compact, when } from '../lib/text';
 import type { Overview } from '../lib/types';
 import { useApi } from '../lib/useApi';
-
-export const OVERVIEW = '/api/v1/overview?days=60';
 
 export function OverviewPage() {
   const overview = useApi<Overview>(OVERVIEW);
@@ -20,16 +19,19 @@ export function OverviewPage() {
 }
 
 function OverviewBody({ o }: { o: Overview }) {
+  // The grids have fixed margins wide enough for their labels (up to 100,000 posts a day; board
+  // names are truncated to 150 px), so ECharts' outer-bounds pass, which lays the axes out once
+  // more only to measure them, is switched off: it was a sixth of the charts' first render.
   const volume = useMemo(() => ({
     legend: { type: 'scroll', top: 0 },
-    grid: { left: 48, right: 16, top: 36, bottom: 56 },
+    grid: { left: 60, right: 16, top: 36, bottom: 56, outerBoundsMode: 'none' },
     xAxis: { type: 'category', data: o.perDay.days },
     yAxis: { type: 'value', name: 'posts' },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
     series: o.perDay.series.map((s) => ({ name: s.label, type: 'line', stack: 'posts', areaStyle: {}, symbol: 'none', data: s.counts })),
   }), [o]);
   const categories = useMemo(() => ({
-    grid: { left: 160, right: 24, top: 8, bottom: 24 },
+    grid: { left: 160, right: 24, top: 8, bottom: 24, outerBoundsMode: 'none' },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', inverse: true, data: o.categories.map((c) => `${c.site} / ${c.board}`), axisLabel: { width: 150, overflow: 'truncate' } },
     series: [{ name: 'posts', type: 'bar', data: o.categories.map((c) => c.posts) }],

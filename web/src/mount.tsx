@@ -2,7 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { applyTheme } from './lib/theme';
-import './styles.css';
 
 applyTheme();
 createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

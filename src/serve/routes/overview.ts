@@ -19,6 +19,7 @@ const Item = z.object({ postId: z.string(), title: z.string().nullable(), site: 
  */
 export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Promise<KevIndex | null> }> = async (app, { store, kev }) => {
   const db = webDb(store);
+  const volumes = new VolumesCache();
   app.get('/overview', {
     config: { role: 'read-only' },
     schema: {
@@ -47,38 +48,14 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
       count('posts'), count('authors'), count('threads'), count('sites'), count('entities'), count('exploit_labels')]);
 
     const newest = await db.selectFrom('posts').select((eb) => eb.fn.max('posts.posted_at').as('at')).executeTakeFirst();
-    let perDay: { days: string[]; series: { label: string; counts: number[] }[] } = { days: [], series: [] };
-    let categories: { board: string; site: string; posts: number }[] = [];
+    let perDay: Volumes['perDay'] = { days: [], series: [] };
+    let categories: Volumes['categories'] = [];
     let windowStart: string | null = null;
     if (newest?.at != null) {
       const end = new Date(newest.at);
       const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() - request.query.days + 1));
       windowStart = start.toISOString();
-      // One pass over the window's posts (by the posted_at index, no joins) feeds both the
-      // per-day series and the busiest boards; names come from the small sites/boards tables.
-      const day = sql<string>`substr(posts.posted_at, 1, 10)`;
-      const groups = await db.selectFrom('posts')
-        .select((eb) => ['posts.site_id', 'posts.board_id', day.as('day'), eb.fn.countAll<number>().as('n')])
-        .where('posts.posted_at', '>=', start.toISOString())
-        .groupBy(['posts.site_id', 'posts.board_id', day]).execute();
-      const siteNames = new Map((await db.selectFrom('sites').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
-      const perSiteDay = new Map<string, { key: string; day: string; n: number }>();
-      const perBoard = new Map<string, { siteId: string; n: number }>();
-      for (const g of groups) {
-        const n = Number(g.n);
-        const key = `${g.site_id}\u0000${g.day}`;
-        const entry = perSiteDay.get(key) ?? { key: siteNames.get(g.site_id) ?? g.site_id, day: g.day, n: 0 };
-        entry.n += n;
-        perSiteDay.set(key, entry);
-        const board = perBoard.get(g.board_id) ?? { siteId: g.site_id, n: 0 };
-        board.n += n;
-        perBoard.set(g.board_id, board);
-      }
-      perDay = dailySeries([...perSiteDay.values()], start, end);
-      const busiest = [...perBoard.entries()].sort((x, y) => y[1].n - x[1].n).slice(0, 12);
-      const boardNames = busiest.length === 0 ? new Map<string, string>()
-        : new Map((await db.selectFrom('boards').select(['id', 'name']).where('id', 'in', busiest.map(([id]) => id)).execute()).map((r) => [r.id, r.name]));
-      categories = busiest.map(([id, b]) => ({ board: boardNames.get(id) ?? id, site: siteNames.get(b.siteId) ?? b.siteId, posts: b.n }));
+      ({ perDay, categories } = await volumes.get(`${request.query.days}|${posts}|${newest.at}`, () => windowVolumes(db, start, end)));
     }
 
     const catalogue = await kev();
@@ -152,3 +129,66 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ store: Store; kev: () => Pr
     };
   });
 };
+
+interface Volumes {
+  perDay: { days: string[]; series: { label: string; counts: number[] }[] };
+  categories: { board: string; site: string; posts: number }[];
+}
+
+/**
+ * Posts per day and site and the busiest boards in the window. One pass over the window's posts
+ * (by the covering posted_at index, no joins) feeds both; names come from the small sites/boards
+ * tables. This is the overview's only costly query (tens of milliseconds at 100k posts, more on a
+ * busy machine), and it runs synchronously on the server's one thread.
+ */
+async function windowVolumes(db: ReturnType<typeof webDb>, start: Date, end: Date): Promise<Volumes> {
+  const day = sql<string>`substr(posts.posted_at, 1, 10)`;
+  const groups = await db.selectFrom('posts')
+    .select((eb) => ['posts.site_id', 'posts.board_id', day.as('day'), eb.fn.countAll<number>().as('n')])
+    .where('posts.posted_at', '>=', start.toISOString())
+    .groupBy(['posts.site_id', 'posts.board_id', day]).execute();
+  const siteNames = new Map((await db.selectFrom('sites').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+  const perSiteDay = new Map<string, { key: string; day: string; n: number }>();
+  const perBoard = new Map<string, { siteId: string; n: number }>();
+  for (const g of groups) {
+    const n = Number(g.n);
+    const key = `${g.site_id}\u0000${g.day}`;
+    const entry = perSiteDay.get(key) ?? { key: siteNames.get(g.site_id) ?? g.site_id, day: g.day, n: 0 };
+    entry.n += n;
+    perSiteDay.set(key, entry);
+    const board = perBoard.get(g.board_id) ?? { siteId: g.site_id, n: 0 };
+    board.n += n;
+    perBoard.set(g.board_id, board);
+  }
+  const busiest = [...perBoard.entries()].sort((x, y) => y[1].n - x[1].n).slice(0, 12);
+  const boardNames = busiest.length === 0 ? new Map<string, string>()
+    : new Map((await db.selectFrom('boards').select(['id', 'name']).where('id', 'in', busiest.map(([id]) => id)).execute()).map((r) => [r.id, r.name]));
+  return {
+    perDay: dailySeries([...perSiteDay.values()], start, end),
+    categories: busiest.map(([id, b]) => ({ board: boardNames.get(id) ?? id, site: siteNames.get(b.siteId) ?? b.siteId, posts: b.n })),
+  };
+}
+
+/**
+ * The window volumes, reused while the window's key (days, post count, newest post) is unchanged:
+ * new or deleted posts change the key at once. An in-place edit that keeps both count and newest
+ * date (a re-import correcting a date or board) shows after at most MAX_AGE_MS. Every other part of
+ * the overview is cheap and read fresh on each request.
+ */
+export class VolumesCache {
+  static readonly MAX_AGE_MS = 60_000;
+  private readonly entries = new Map<string, { at: number; value: Promise<Volumes> }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(key: string, compute: () => Promise<Volumes>): Promise<Volumes> {
+    const hit = this.entries.get(key);
+    if (hit !== undefined && this.now() - hit.at < VolumesCache.MAX_AGE_MS) return hit.value;
+    // Few distinct keys are live at once (one per `days` the dashboard asks for): drop the rest.
+    if (this.entries.size >= 16) this.entries.clear();
+    const value = compute();
+    this.entries.set(key, { at: this.now(), value });
+    value.catch(() => this.entries.delete(key)); // a failed query is not remembered
+    return value;
+  }
+}

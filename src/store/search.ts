@@ -46,6 +46,8 @@ export interface SearchResult {
 // Counting every match of a common word costs more than the search itself; beyond this the UI
 // shows "1000+" (totalCapped), as search engines do.
 const COUNT_CAP = 1_000;
+/** SQLite ranks at most this many matches per query (see rankSqlite); above COUNT_CAP so counts stay exact up to it. */
+export const RANK_WINDOW = 2_000;
 
 type PostsQuery = SelectQueryBuilder<Database, 'posts', object>;
 
@@ -75,28 +77,12 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
 
   let pageIds: { id: string; score: number }[];
   let total: number;
-  if (fulltext && dialect === 'sqlite' && !hasPostFilters) {
-    // Rank inside the FTS index and join only the page: FTS5 optimises ORDER BY rank LIMIT.
-    const match = toFts5(query);
-    const page = await sql<{ id: string; score: number }>`
-      SELECT psi.post_id AS id, -t.rank AS score
-      FROM (SELECT rowid, rank FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rank LIMIT ${params.limit} OFFSET ${params.offset}) AS t
-      JOIN post_search_ids AS psi ON psi.seq = t.rowid
-      ORDER BY t.rank`.execute(db);
-    pageIds = page.rows;
-    const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} LIMIT ${COUNT_CAP + 1})`.execute(db);
-    total = Number(counted.rows[0]?.n ?? 0);
+  if (fulltext && dialect === 'sqlite') {
+    ({ pageIds, total } = await rankSqlite(db, toFts5(query), filters, hasPostFilters, params.limit, params.offset));
   } else {
     let base: PostsQuery;
     let score = sql<number>`0`;
-    if (fulltext && dialect === 'sqlite') {
-      base = db
-        .selectFrom('posts_fts')
-        .innerJoin('post_search_ids', 'post_search_ids.seq', 'posts_fts.rowid')
-        .innerJoin('posts', 'posts.id', 'post_search_ids.post_id')
-        .where(sql<boolean>`posts_fts MATCH ${toFts5(query)}`) as unknown as PostsQuery;
-      score = sql<number>`-posts_fts.rank`;
-    } else if (fulltext) {
+    if (fulltext) {
       const tsquery = toTsquery(query);
       base = db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${tsquery})`);
       score = sql<number>`ts_rank_cd(posts.search, to_tsquery('simple', ${tsquery}))`;
@@ -144,6 +130,55 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
       score: Number(row.score),
     })),
   };
+}
+
+/**
+ * SQLite ranking over a bounded candidate window. bm25 must score every match before ORDER BY
+ * rank … LIMIT can return, so a word found in half of a million posts cost ~1 s. Instead:
+ *   1. walk the matches newest-indexed first (FTS5 serves rowid order straight from its doclists,
+ *      stopping early), joined with the post filters, and keep the first `window` that pass;
+ *   2. score only the matches inside that window's rowid range, keep the candidates, sort by bm25.
+ * When a query matches fewer posts than the window (rare words, any selective filter that keeps
+ * few), the candidates are every match and the ranking is exact; otherwise it is exact within the
+ * most recently indexed `window` matches, which is what an analyst sorting fresh chatter wants.
+ */
+async function rankSqlite(
+  db: Kysely<Database>, match: string, filters: Filters, hasPostFilters: boolean, limit: number, offset: number,
+): Promise<{ pageIds: { id: string; score: number }[]; total: number }> {
+  const window = Math.max(RANK_WINDOW, offset + limit);
+  let candidates: { seq: number; id: string }[];
+  if (hasPostFilters) {
+    const base = db
+      .selectFrom('posts_fts')
+      .innerJoin('post_search_ids', 'post_search_ids.seq', 'posts_fts.rowid')
+      .innerJoin('posts', 'posts.id', 'post_search_ids.post_id')
+      .where(sql<boolean>`posts_fts MATCH ${match}`) as unknown as PostsQuery;
+    candidates = (await applyFilters(base, filters)
+      .select([sql<number>`posts_fts.rowid`.as('seq'), 'posts.id as id'])
+      .orderBy(sql`posts_fts.rowid`, 'desc')
+      .limit(window)
+      .execute()) as { seq: number; id: string }[];
+  } else {
+    const rows = await sql<{ seq: number; id: string }>`
+      SELECT t.rowid AS seq, psi.post_id AS id
+      FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${window}) AS t
+      JOIN post_search_ids AS psi ON psi.seq = t.rowid`.execute(db);
+    candidates = rows.rows;
+  }
+  if (candidates.length === 0) return { pageIds: [], total: 0 };
+  let low = Infinity;
+  let high = -Infinity;
+  for (const c of candidates) {
+    if (c.seq < low) low = c.seq;
+    if (c.seq > high) high = c.seq;
+  }
+  const scored = await sql<{ seq: number; rank: number }>`
+    SELECT rowid AS seq, rank FROM posts_fts WHERE posts_fts MATCH ${match} AND rowid BETWEEN ${low} AND ${high}`.execute(db);
+  const rankOf = new Map(scored.rows.map((r) => [Number(r.seq), r.rank]));
+  const ranked = candidates
+    .map((c) => ({ id: c.id, seq: Number(c.seq), score: -(rankOf.get(Number(c.seq)) ?? 0) }))
+    .sort((a, b) => b.score - a.score || b.seq - a.seq);
+  return { pageIds: ranked.slice(offset, offset + limit).map(({ id, score }) => ({ id, score })), total: candidates.length };
 }
 
 async function resolveFilters(db: Kysely<Database>, params: z.output<typeof SearchParams>): Promise<Filters | null> {

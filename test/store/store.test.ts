@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { describeEachStore } from '../helpers/stores.js';
 import { sampleRecords } from '../helpers/fixtures.js';
+import type { ForumRecord } from '../../src/core/records.js';
+import { RANK_WINDOW } from '../../src/store/search.js';
 
 describeEachStore('store', (makeStore) => {
   test('ingest normalises records into sites, threads, authors, posts and links', async () => {
@@ -19,6 +22,18 @@ describeEachStore('store', (makeStore) => {
     assert.equal(links.length, 2);
     const quote = links.find((l) => l.kind === 'quote');
     assert.equal(quote?.target_post_id, result.ids[0]);
+  });
+
+  test('bulk writes leave every foreign key satisfied and enforcement on', async () => {
+    const store = await makeStore();
+    await store.ingest(sampleRecords());
+    if (store.dialect !== 'sqlite') return;
+    assert.deepEqual((await sql`PRAGMA foreign_key_check`.execute(store.db)).rows, []);
+    assert.deepEqual((await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db)).rows, [{ foreign_keys: 1 }]);
+    await assert.rejects(
+      store.db.insertInto('post_links').values({ post_id: 'missing', kind: 'quote', target_external_id: 'x', target_post_id: 'y' }).execute(),
+      /FOREIGN KEY/,
+    );
   });
 
   test('body_html without body_text becomes plain text, scripts dropped', async () => {
@@ -67,6 +82,28 @@ describeEachStore('store', (makeStore) => {
     assert.equal((await store.search({ site: 'darkfox' })).total, 3);
     assert.equal((await store.search({ since: '2024-03-02', until: '2024-04-30' })).total, 2);
     assert.equal((await store.search({ hasIndicator: true })).total, 0);
+  });
+
+  test('common words: counts cap, ranking stays exact among fresh matches, filters still reach old posts', async () => {
+    const store = await makeStore();
+    const filler = Array.from({ length: RANK_WINDOW + 300 }, (_, i): ForumRecord => ({
+      site: i === 0 ? 'oldforum' : 'bigforum', board: 'Market', thread_id: `t${Math.floor(i / 10)}`, thread_title: 'market thread',
+      post_id: String(i), author: `user${i % 50}`, posted_at: new Date(Date.UTC(2023, 0, 1) + i * 60_000).toISOString(),
+      body_text: i === RANK_WINDOW + 299 ? 'selling selling selling fresh access' : `selling item number ${i} today`,
+    }));
+    for (let i = 0; i < filler.length; i += 1000) await store.ingest(filler.slice(i, i + 1000));
+    const common = await store.search({ q: 'selling' });
+    assert.equal(common.total, 1000);
+    assert.equal(common.totalCapped, true);
+    assert.match(common.hits[0]!.snippet.text, /selling selling selling/, 'the densest fresh match ranks first');
+    const old = await store.search({ q: 'selling', site: 'oldforum' });
+    assert.equal(old.total, 1, 'a filter finds matches outside the ranking window');
+    assert.match(old.hits[0]!.snippet.text, /item number 0 /);
+    const paged = await store.search({ q: 'selling', limit: 100, offset: 100 });
+    assert.equal(paged.hits.length, 100);
+    const firstPage = await store.search({ q: 'selling', limit: 100 });
+    const seen = new Set(firstPage.hits.map((h) => h.id));
+    assert.ok(paged.hits.every((h) => !seen.has(h.id)), 'pages do not overlap');
   });
 
   test('search finds Russian and Chinese text', async () => {

@@ -72,25 +72,35 @@ export function pagerank(
  */
 export function pagerankMulti(
   out: Csr,
-  options: IterationOptions & { readonly damping: number; readonly teleports: readonly Float64Array[]; readonly starts?: readonly (Float64Array | undefined)[] },
+  options: IterationOptions & {
+    readonly damping: number;
+    readonly teleports: readonly Float64Array[];
+    /** Warm starts; a shorter vector (fewer nodes than now) is padded with zeros. */
+    readonly starts?: readonly (Float64Array | undefined)[];
+    /** Scratch buffers reused between calls (three n×T arrays), to spare the GC on repeated runs. */
+    readonly scratch?: Float64Array[];
+  },
 ): IterativeResult[] {
   const { n, start, target, weight, weightSum } = out;
   const T = options.teleports.length;
   if (T === 0) return [];
   const alpha = options.damping;
-  const p = new Float64Array(n * T);
-  let x = new Float64Array(n * T);
+  const scratch = options.scratch ?? [];
+  for (let b = 0; b < 3; b++) if (scratch[b]?.length !== n * T) scratch[b] = new Float64Array(n * T);
+  const p = scratch[0]!;
+  let x = scratch[1]!;
+  let next = scratch[2]!;
   for (let t = 0; t < T; t++) {
     const tele = options.teleports[t]!;
     const init = options.starts?.[t] ?? tele;
+    const len = Math.min(n, init.length);
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += init[i]!;
+    for (let i = 0; i < len; i++) sum += init[i]!;
     for (let i = 0; i < n; i++) {
       p[i * T + t] = tele[i]!;
-      x[i * T + t] = sum > 0 ? init[i]! / sum : tele[i]!;
+      x[i * T + t] = sum > 0 ? (i < len ? init[i]! / sum : 0) : tele[i]!;
     }
   }
-  let next = new Float64Array(n * T);
   const dangling: number[] = [];
   for (let i = 0; i < n; i++) if (weightSum[i] === 0) dangling.push(i);
   const dangle = new Float64Array(T);
@@ -223,6 +233,8 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
 } {
   const { n, start, target, weight } = out;
   let h = options.start ? Float64Array.from(options.start.hubs) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
+  // Iterates are max-normalised: a warm start (stored L1-normalised) must be on the same scale.
+  if (options.start) normaliseMax(h);
   const a = new Float64Array(n);
   let spare = new Float64Array(n);
   let iterations = 0;

@@ -33,6 +33,19 @@ export const MetricsConfig = z.object({
    */
   incrementalPagerank: z.enum(['warm-power', 'push']).default('warm-power'),
   pushEpsilon: z.number().positive().max(1).default(1e-2),
+  /**
+   * Convergence tolerance (mean |Δx| per node) of the warm-started PageRank / HITS / eigenvector
+   * iterations of an incremental update. Looser than `tolerance`: the warm start is already within
+   * ~1e-9 per node of the new fixed point, and rank agreement with a full recompute is measured
+   * by the bench (docs/actors.md).
+   */
+  incrementalTolerance: z.number().positive().default(1e-8),
+  /**
+   * Staleness policy: an incremental update carries communities, betweenness, k-core and clustering
+   * over from the last full run; once the posts folded in since then exceed this fraction of the
+   * posts at that run, the update recomputes every metric (a full run on the accumulated graph).
+   */
+  maxStaleFraction: z.number().min(0).default(0.1),
   /** Exact betweenness up to this many nodes; above it, Brandes from `betweennessSamples` sources. */
   exactBetweennessMaxNodes: z.number().int().nonnegative().default(5_000),
   betweennessSamples: z.number().int().positive().max(100_000).default(48),

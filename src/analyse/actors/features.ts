@@ -60,6 +60,9 @@ type Entry = { f: AuthorFeatures; months: Map<number, number>; ind: Set<string> 
  */
 export class FeatureAccumulator {
   private readonly byAuthor = new Map<string, Entry>();
+  /** Authors touched since the last snapshot: only their derived fields are recomputed. */
+  private dirty = new Set<Entry>();
+  private readonly result = new Map<string, AuthorFeatures>();
 
   constructor(private readonly minLabelConfidence: number) {}
 
@@ -69,21 +72,34 @@ export class FeatureAccumulator {
       entry.f.reputation = a.reputation;
       const joined = a.joinedAt ? Date.parse(a.joinedAt) : Number.NaN;
       if (!Number.isNaN(joined)) entry.f.firstMs = Math.min(entry.f.firstMs, joined);
+      this.dirty.add(entry);
     }
-    for (const p of input.posts) addPost(this.ensure(p.authorId), p, index, this.minLabelConfidence);
+    for (const p of input.posts) {
+      const entry = this.ensure(p.authorId);
+      addPost(entry, p, index, this.minLabelConfidence);
+      this.dirty.add(entry);
+    }
   }
 
-  snapshot(): Map<string, AuthorFeatures> {
-    const result = new Map<string, AuthorFeatures>();
-    for (const [id, { f, months, ind, mal }] of this.byAuthor) {
+  /**
+   * Features of every author seen so far. The map and its objects are live: a later `add` +
+   * `snapshot` updates them in place (an incremental update supersedes the previous result).
+   */
+  snapshot(): ReadonlyMap<string, AuthorFeatures> {
+    for (const { f, months, ind, mal } of this.dirty) {
       f.indicators = ind?.size ?? 0;
       f.malwareTools = mal?.size ?? 0;
       f.activeMonths = months.size;
       if (Number.isFinite(f.firstMs) && Number.isFinite(f.lastMs)) f.tenureDays = Math.max(0, (f.lastMs - f.firstMs) / 86_400_000);
       f.consistency = consistency(months);
-      result.set(id, f);
     }
-    return result;
+    this.dirty = new Set();
+    return this.result;
+  }
+
+  /** How many authors were touched since the last snapshot (read before `snapshot`). */
+  get touched(): number {
+    return this.dirty.size;
   }
 
   private ensure(authorId: string): Entry {
@@ -97,12 +113,13 @@ export class FeatureAccumulator {
         months: new Map(), ind: null, mal: null,
       };
       this.byAuthor.set(authorId, entry);
+      this.result.set(authorId, entry.f);
     }
     return entry;
   }
 }
 
-export function computeFeatures(input: ActorInput, index: PostIndex, minLabelConfidence: number): Map<string, AuthorFeatures> {
+export function computeFeatures(input: ActorInput, index: PostIndex, minLabelConfidence: number): ReadonlyMap<string, AuthorFeatures> {
   const acc = new FeatureAccumulator(minLabelConfidence);
   acc.add(input, index);
   return acc.snapshot();

@@ -143,39 +143,116 @@ export class InteractionGraph {
 
   /**
    * Out-edge CSR of the directed graph (responder → responded-to), duplicates merged. Cached;
-   * after new posts only the pending edge log is merged into the previous CSR (sequential
-   * copies plus one linear merge), which keeps incremental updates cheap.
+   * after new posts only the rows with pending edges are merged, the untouched runs of rows are
+   * block-copied, so an incremental batch costs O(m) memcpy plus O(pending) work. A returned
+   * CSR is valid until the next `addPosts` (its arrays are reused by the merge after that).
    */
   outCsr(): Csr {
     const n = this.order;
     const old = this.merged;
     if (old && this.length === 0 && old.n === n) return old;
+    const csr = old ? this.mergePending(old, n) : this.buildFromLog(n);
+    this.merged = csr;
+    this.undirected = null;
+    this.length = 0;
+    return csr;
+  }
+
+  private buildFromLog(n: number): Csr {
     const count = new Uint32Array(n + 1);
-    if (old) for (let u = 0; u < old.n; u++) count[u + 1] = old.start[u + 1]! - old.start[u]!;
     for (let k = 0; k < this.length; k++) count[this.src[k]! + 1]! += 1;
     for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
     const fill = count.slice(0, n);
     const rawT = new Uint32Array(count[n]!);
     const rawW = new Float64Array(count[n]!);
-    if (old) {
-      for (let u = 0; u < old.n; u++) {
-        const from = old.start[u]!;
-        const to = old.start[u + 1]!;
-        rawT.set(old.target.subarray(from, to), fill[u]!);
-        rawW.set(old.weight.subarray(from, to), fill[u]!);
-        fill[u]! += to - from;
-      }
-    }
     for (let k = 0; k < this.length; k++) {
       const at = fill[this.src[k]!]!++;
       rawT[at] = this.dst[k]!;
       rawW[at] = this.w[k]!;
     }
     const csr = mergeRows(n, count, rawT, rawW);
-    this.merged = csr;
-    this.undirected = null;
-    this.length = 0;
+    // The raw (unmerged) arrays are at least as long as the merged ones: keep them as the
+    // destination of the next incremental merge instead of allocating one then.
+    this.spare = { target: rawT, weight: rawW };
     return csr;
+  }
+
+  private mergePending(old: Csr, n: number): Csr {
+    const L = this.length;
+    // Pending edges grouped by source row (stable counting order by index sort).
+    const order = Uint32Array.from({ length: L }, (_, k) => k);
+    const src = this.src;
+    order.sort((a, b) => src[a]! - src[b]! || a - b);
+    const oldM = old.target.length;
+    // Double buffering: the previous CSR's arrays become the next merge's destination, so a
+    // stream of small batches does not allocate (and make the GC scan) 12 MB per million edges.
+    let spare = this.spare;
+    if (!spare || spare.target.length < oldM + L || spare.weight.length < oldM + L) {
+      const capacity = Math.ceil((oldM + L) * 1.1);
+      spare = { target: new Uint32Array(capacity), weight: new Float64Array(capacity) };
+    }
+    const { target, weight } = spare;
+    this.spare = { target: new Uint32Array(old.target.buffer), weight: new Float64Array(old.weight.buffer) };
+    const start = new Uint32Array(n + 1);
+    const weightSum = new Float64Array(n);
+    weightSum.set(old.weightSum.subarray(0, Math.min(n, old.n)));
+    const slot = this.slotScratch(n);
+    const oldStart = (u: number): number => (u < old.n ? old.start[u]! : oldM);
+    let pos = 0;
+    let row = 0; // next row not yet written
+    const copyRows = (to: number): void => {
+      // Rows [row, to) are unchanged: one block copy, starts shifted by a constant.
+      const from = oldStart(row);
+      const end = oldStart(to);
+      target.set(old.target.subarray(from, end), pos);
+      weight.set(old.weight.subarray(from, end), pos);
+      const shift = pos - from;
+      for (let r = row; r < to; r++) start[r] = oldStart(r) + shift;
+      pos += end - from;
+      row = to;
+    };
+    let k = 0;
+    while (k < L) {
+      const u = src[order[k]!]!;
+      copyRows(u);
+      start[u] = pos;
+      const from = oldStart(u);
+      const end = oldStart(u + 1);
+      const rowBegin = pos;
+      for (let j = from; j < end; j++) {
+        target[pos] = old.target[j]!;
+        weight[pos] = old.weight[j]!;
+        slot[old.target[j]!] = pos + 1;
+        pos++;
+      }
+      for (; k < L && src[order[k]!] === u; k++) {
+        const e = order[k]!;
+        const v = this.dst[e]!;
+        const w = this.w[e]!;
+        weightSum[u]! += w;
+        const at = slot[v]!;
+        if (at > 0) weight[at - 1]! += w;
+        else {
+          target[pos] = v;
+          weight[pos] = w;
+          slot[v] = pos + 1;
+          pos++;
+        }
+      }
+      for (let j = rowBegin; j < pos; j++) slot[target[j]!] = 0;
+      row = u + 1;
+    }
+    copyRows(n);
+    start[n] = pos;
+    return { n, start, target: target.subarray(0, pos), weight: weight.subarray(0, pos), weightSum };
+  }
+
+  private spare: { target: Uint32Array; weight: Float64Array } | null = null;
+  private slot: Uint32Array | null = null;
+  /** Zeroed scratch index (target → position + 1) reused across merges. */
+  private slotScratch(n: number): Uint32Array {
+    if (!this.slot || this.slot.length < n) this.slot = new Uint32Array(Math.max(n, 1024));
+    return this.slot;
   }
 
   /** Symmetrised CSR (weights of u→v and v→u summed), for communities, cores, clustering, betweenness. */

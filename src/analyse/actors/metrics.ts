@@ -26,6 +26,7 @@ export interface NodeMetrics {
   /** Metrics reused from the previous full run instead of recomputed (incremental updates). */
   readonly stale: readonly string[];
   readonly timingsMs: Readonly<Record<string, number>>;
+  readonly cpuMs: Readonly<Record<string, number>>;
   readonly iterations: Readonly<Record<string, number>>;
 }
 
@@ -41,15 +42,19 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   const { config, previous } = options;
   const timings: Record<string, number> = {};
   const iterations: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const time = <T>(name: string, fn: () => T): T => {
     const t0 = performance.now();
+    const c0 = cpuNow();
     const result = fn();
     timings[name] = (timings[name] ?? 0) + performance.now() - t0;
+    cpu[name] = (cpu[name] ?? 0) + cpuNow() - c0;
     return result;
   };
   const n = graph.order;
   const out = time('csr', () => graph.outCsr());
-  const iter = { tolerance: config.tolerance, maxIterations: config.maxIterations };
+  const iter = { tolerance: previous ? config.incrementalTolerance : config.tolerance, maxIterations: config.maxIterations };
 
   const topicPagerank = new Map<string, Float64Array>();
   let pr: { values: Float64Array } = { values: new Float64Array(n) };
@@ -73,17 +78,14 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
       if (total > 0) for (let i = 0; i < n; i++) tele[i]! /= total;
       else tele.fill(n === 0 ? 0 : 1 / n);
     }
-    const starts = topics.map((t) => {
-      const prior = previous?.topicPagerank.get(t);
-      return prior ? extend(prior, n) : undefined;
-    });
+    const starts = topics.map((t) => previous?.topicPagerank.get(t));
     // Plain PageRank rides along as one more vector with a uniform teleport.
     teleports.push(new Float64Array(n).fill(n === 0 ? 0 : 1 / n));
-    starts.push(previous ? extend(previous.pagerank, n) : undefined);
+    starts.push(previous?.pagerank);
     const warm = starts.every((x): x is Float64Array => x !== undefined);
     const results = warm && previous && config.incrementalPagerank === 'push'
-      ? pagerankPushMulti(out, { damping: config.damping, teleports, starts, epsilon: config.pushEpsilon / Math.max(1, n) })
-      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts });
+      ? pagerankPushMulti(out, { damping: config.damping, teleports, starts: starts.map((x) => extend(x, n)), epsilon: config.pushEpsilon / Math.max(1, n) })
+      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratchOf(graph) });
     if (warm && previous && config.incrementalPagerank === 'push') iterations.pushes = results.reduce((a, r) => a + ('pushes' in r ? (r.pushes as number) : 0), 0);
     topics.forEach((topic, k) => {
       iterations[`topic:${topic}`] = results[k]!.iterations;
@@ -94,16 +96,12 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     iterations.pagerank = plain.iterations;
   });
 
-  // HITS and eigenvector centrality are global fixed points like PageRank but carry less of the
-  // score; an incremental batch reuses them (new authors get 0) to stay within its time budget.
-  const h = previous
-    ? { hubs: extend(previous.hubs, n), authorities: extend(previous.authorities, n) }
-    : time('hits', () => hits(out, iter));
-  if ('iterations' in h) iterations.hits = h.iterations as number;
-  const ev = previous
-    ? { values: extend(previous.eigenvector, n) }
-    : time('eigenvector', () => eigenvector(out, iter));
-  if ('iterations' in ev) iterations.eigenvector = ev.iterations as number;
+  // HITS and eigenvector centrality are global fixed points like PageRank: an incremental batch
+  // warm-starts them from the previous vectors (new authors start at 0), which takes a few passes.
+  const h = time('hits', () => hits(out, { ...iter, ...(previous ? { start: { hubs: extend(previous.hubs, n) } } : {}) }));
+  iterations.hits = h.iterations;
+  const ev = time('eigenvector', () => eigenvector(out, { ...iter, ...(previous ? { start: extend(previous.eigenvector, n) } : {}) }));
+  iterations.eigenvector = ev.iterations;
 
   const stale: string[] = [];
   let coreness: Uint32Array;
@@ -129,7 +127,7 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     communityCount = previous.communityCount;
     for (let i = previous.n; i < n; i++) community[i] = communityCount++;
     modularity = previous.modularity;
-    stale.push('hits', 'eigenvector', 'coreness', 'betweenness', 'clustering', 'communities');
+    stale.push('coreness', 'betweenness', 'clustering', 'communities');
   } else {
     const und = time('csr', () => graph.undirectedCsr());
     coreness = time('kcore', () => coreNumbers(und));
@@ -153,8 +151,19 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   return {
     n, pagerank: pr.values, topicPagerank, hubs: h.hubs, authorities: h.authorities, eigenvector: ev.values,
     betweenness: bc, betweennessMode, coreness, clustering: clusteringValues, community, communityCount, modularity,
-    inStrength, outStrength: out.weightSum, degree, stale, timingsMs: timings, iterations,
+    inStrength, outStrength: out.weightSum, degree, stale, timingsMs: timings, cpuMs: cpu, iterations,
   };
+}
+
+// PageRank's interleaved n×T buffers, kept per graph so repeated incremental updates reuse them.
+const scratchByGraph = new WeakMap<InteractionGraph, Float64Array[]>();
+function scratchOf(graph: InteractionGraph): Float64Array[] {
+  let scratch = scratchByGraph.get(graph);
+  if (!scratch) {
+    scratch = [];
+    scratchByGraph.set(graph, scratch);
+  }
+  return scratch;
 }
 
 export function topTopics(features: ReadonlyMap<string, AuthorFeatures>, max: number): string[] {

@@ -7,21 +7,26 @@ import type { ActorAuthor, ActorInput } from './types.js';
 
 /**
  * Entry points: `rankActors` computes everything from scratch; `updateRanking` folds a batch of
- * new posts into a previous result (warm-started PageRank / topic PageRank / HITS / eigenvector,
- * exact k-core, carried-over betweenness, clustering and communities — see docs/actors.md).
+ * new posts into a previous result (warm-started PageRank / topic PageRank / HITS / eigenvector;
+ * k-core, betweenness, clustering and communities carried over — see docs/actors.md).
  */
 export interface RankResult {
   readonly config: ActorsConfig;
   readonly graph: InteractionGraph;
   readonly metrics: NodeMetrics;
+  /** Live: an `updateRanking` on this result updates these objects in place. */
   readonly features: ReadonlyMap<string, AuthorFeatures>;
   readonly authors: ReadonlyMap<string, ActorAuthor>;
   /** Sorted by score, best first. */
   readonly scores: readonly ActorScore[];
   readonly timingsMs: Readonly<Record<string, number>>;
+  /** CPU time per stage (all threads, GC helpers included): on a loaded machine the fairer figure. */
+  readonly cpuMs: Readonly<Record<string, number>>;
   /** Posts folded in since the last full recompute. */
   readonly postsSinceFull: number;
   readonly postsAtFull: number;
+  /** Authors whose content/seniority features this run recomputed (all of them on a full run). */
+  readonly touchedAuthors: number;
   /** Internal incremental state. */
   readonly accumulator: FeatureAccumulator;
 }
@@ -35,13 +40,24 @@ export function rankActors(input: ActorInput, config: ActorsConfig = DEFAULT_ACT
   return finish(graph, authors, accumulator, input, config, undefined, t0, 0, input.posts.length);
 }
 
-export function updateRanking(previous: RankResult, delta: ActorInput): RankResult {
+/**
+ * Folds new posts into a previous result. Staleness policy: communities, betweenness, k-core and
+ * clustering are carried over from the last full run until the posts added since then exceed
+ * `metrics.maxStaleFraction` of the posts at that run (or `full` is set); then every metric is
+ * recomputed on the accumulated graph and that becomes the new full run.
+ */
+export function updateRanking(previous: RankResult, delta: ActorInput, options: { readonly full?: boolean } = {}): RankResult {
   const t0 = performance.now();
-  const authors = new Map(previous.authors);
-  for (const a of delta.authors) authors.set(a.id, a);
+  let authors = previous.authors as Map<string, ActorAuthor>;
+  if (delta.authors.length > 0) {
+    authors = new Map(previous.authors);
+    for (const a of delta.authors) authors.set(a.id, a);
+  }
+  const sinceFull = previous.postsSinceFull + delta.posts.length;
+  const recompute = options.full === true || sinceFull > previous.config.metrics.maxStaleFraction * previous.postsAtFull;
   return finish(
-    previous.graph, authors, previous.accumulator, delta, previous.config, previous.metrics, t0,
-    previous.postsSinceFull + delta.posts.length, previous.postsAtFull,
+    previous.graph, authors, previous.accumulator, delta, previous.config, recompute ? undefined : previous.metrics, t0,
+    recompute ? 0 : sinceFull, recompute ? previous.postsAtFull + sinceFull : previous.postsAtFull,
   );
 }
 
@@ -62,19 +78,30 @@ function finish(
   postsAtFull: number,
 ): RankResult {
   const timings: Record<string, number> = {};
-  let t = performance.now();
-  graph.addAuthors(batch.authors);
-  graph.addPosts(batch.posts, batch.links);
-  timings.graph = performance.now() - t;
-  t = performance.now();
-  accumulator.add(batch, indexByPost(batch));
-  const features = accumulator.snapshot();
-  timings.features = performance.now() - t;
+  const cpu: Record<string, number> = {};
+  const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const time = <T>(name: string, fn: () => T): T => {
+    const t = performance.now();
+    const c = cpuNow();
+    const result = fn();
+    timings[name] = performance.now() - t;
+    cpu[name] = cpuNow() - c;
+    return result;
+  };
+  time('graph', () => {
+    graph.addAuthors(batch.authors);
+    graph.addPosts(batch.posts, batch.links);
+  });
+  let touched = 0;
+  const features = time('features', () => {
+    accumulator.add(batch, indexByPost(batch));
+    touched = accumulator.touched;
+    return accumulator.snapshot();
+  });
   const metrics = computeMetrics(graph, { config: config.metrics, features, ...(previous ? { previous } : {}) });
   for (const [k, v] of Object.entries(metrics.timingsMs)) timings[`metrics.${k}`] = v;
-  t = performance.now();
-  const scores = scoreActors(graph.nodeIds, metrics, features, authors, config.weights, graph.siteOf);
-  timings.score = performance.now() - t;
+  for (const [k, v] of Object.entries(metrics.cpuMs)) cpu[`metrics.${k}`] = v;
+  const scores = time('score', () => scoreActors(graph.nodeIds, metrics, features, authors, config.weights, graph.siteOf));
   timings.total = performance.now() - t0;
-  return { config, graph, metrics, features, authors, scores, timingsMs: timings, postsSinceFull, postsAtFull, accumulator };
+  return { config, graph, metrics, features, authors, scores, timingsMs: timings, cpuMs: cpu, postsSinceFull, postsAtFull, touchedAuthors: touched, accumulator };
 }

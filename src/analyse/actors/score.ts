@@ -67,23 +67,36 @@ export function scoreActors(
   sites: readonly string[] = [],
 ): ActorScore[] {
   const n = nodeIds.length;
-  // One pass over the authors' features fills every content/seniority column.
-  const FEATURE_NAMES = ['exploitPosts', 'codePosts', 'indicators', 'malwareTools', 'tenureDays', 'activeMonths', 'consistency'] as const;
-  const featureColumns = Object.fromEntries(FEATURE_NAMES.map((k) => [k, new Float64Array(n)])) as Record<(typeof FEATURE_NAMES)[number], Float64Array>;
-  for (let i = 0; i < n; i++) {
-    const f = features.get(nodeIds[i] as string);
-    if (!f) continue;
-    for (const k of FEATURE_NAMES) featureColumns[k][i] = f[k];
-  }
-  const feature = (name: (typeof FEATURE_NAMES)[number]): Float64Array => featureColumns[name];
-  const topicMax = topicPagerankNormalised(metrics);
+  // One pass over the authors fills every content/seniority column and reputation (plain
+  // property reads: a keyed loop over feature names is megamorphic and several times slower).
+  const exploitPosts = new Float64Array(n);
+  const codePosts = new Float64Array(n);
+  const indicators = new Float64Array(n);
+  const malwareTools = new Float64Array(n);
+  const tenureDays = new Float64Array(n);
+  const activeMonths = new Float64Array(n);
+  const consistency = new Float64Array(n);
   const reputation = new Float64Array(n);
   const repMissing = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const r = authors.get(nodeIds[i] as string)?.reputation ?? features.get(nodeIds[i] as string)?.reputation ?? null;
+    const id = nodeIds[i] as string;
+    const f = features.get(id);
+    if (f) {
+      exploitPosts[i] = f.exploitPosts;
+      codePosts[i] = f.codePosts;
+      indicators[i] = f.indicators;
+      malwareTools[i] = f.malwareTools;
+      tenureDays[i] = f.tenureDays;
+      activeMonths[i] = f.activeMonths;
+      consistency[i] = f.consistency;
+    }
+    const r = authors.get(id)?.reputation ?? f?.reputation ?? null;
     if (r === null) repMissing[i] = 1;
     else reputation[i] = r;
   }
+  const topicMax = topicPagerankNormalised(metrics);
+  const coreness = new Float64Array(n);
+  for (let i = 0; i < n; i++) coreness[i] = metrics.coreness[i]!;
   const nf = weights.networkFeatures;
   const cf = weights.contentFeatures;
   const sf = weights.seniorityFeatures;
@@ -94,66 +107,96 @@ export function scoreActors(
     { group: 'network', name: 'hub', weight: nf.hub, raw: metrics.hubs, kind: 'log' },
     { group: 'network', name: 'eigenvector', weight: nf.eigenvector, raw: metrics.eigenvector, kind: 'log' },
     { group: 'network', name: 'betweenness', weight: nf.betweenness, raw: metrics.betweenness, kind: 'log' },
-    { group: 'network', name: 'coreness', weight: nf.coreness, raw: Float64Array.from(metrics.coreness), kind: 'log' },
-    { group: 'content', name: 'exploitPosts', weight: cf.exploitPosts, raw: feature('exploitPosts'), kind: 'log' },
-    { group: 'content', name: 'codePosts', weight: cf.codePosts, raw: feature('codePosts'), kind: 'log' },
-    { group: 'content', name: 'indicators', weight: cf.indicators, raw: feature('indicators'), kind: 'log' },
-    { group: 'content', name: 'malwareTools', weight: cf.malwareTools, raw: feature('malwareTools'), kind: 'log' },
-    { group: 'seniority', name: 'tenureDays', weight: sf.tenureDays, raw: feature('tenureDays'), kind: 'log' },
-    { group: 'seniority', name: 'activeMonths', weight: sf.activeMonths, raw: feature('activeMonths'), kind: 'log' },
-    { group: 'seniority', name: 'consistency', weight: sf.consistency, raw: feature('consistency'), kind: 'log' },
+    { group: 'network', name: 'coreness', weight: nf.coreness, raw: coreness, kind: 'log' },
+    { group: 'content', name: 'exploitPosts', weight: cf.exploitPosts, raw: exploitPosts, kind: 'log' },
+    { group: 'content', name: 'codePosts', weight: cf.codePosts, raw: codePosts, kind: 'log' },
+    { group: 'content', name: 'indicators', weight: cf.indicators, raw: indicators, kind: 'log' },
+    { group: 'content', name: 'malwareTools', weight: cf.malwareTools, raw: malwareTools, kind: 'log' },
+    { group: 'seniority', name: 'tenureDays', weight: sf.tenureDays, raw: tenureDays, kind: 'log' },
+    { group: 'seniority', name: 'activeMonths', weight: sf.activeMonths, raw: activeMonths, kind: 'log' },
+    { group: 'seniority', name: 'consistency', weight: sf.consistency, raw: consistency, kind: 'log' },
     { group: 'reputation', name: 'reputation', weight: 1, raw: reputation, kind: 'percentile', missing: repMissing },
   ];
   const groupWeight: Record<GroupName, number> = {
     network: weights.network, content: weights.content, seniority: weights.seniority, reputation: weights.reputation,
   };
 
-  const bySite = new Map<string, number[]>();
+  // Sites partition the nodes: per site, a typed list of its members.
+  const siteNo = new Map<string, number>();
+  const siteOfNode = new Uint32Array(n);
+  const siteSize: number[] = [];
   for (let i = 0; i < n; i++) {
     const site = sites[i] ?? authors.get(nodeIds[i] as string)?.siteId ?? '';
-    const list = bySite.get(site);
-    if (list) list.push(i);
-    else bySite.set(site, [i]);
+    let k = siteNo.get(site);
+    if (k === undefined) {
+      k = siteSize.length;
+      siteNo.set(site, k);
+      siteSize.push(0);
+    }
+    siteOfNode[i] = k;
+    siteSize[k]! += 1;
   }
+  const siteMembers = siteSize.map((size) => new Uint32Array(size));
+  const fill = new Uint32Array(siteSize.length);
+  for (let i = 0; i < n; i++) {
+    const k = siteOfNode[i]!;
+    siteMembers[k]![fill[k]!++] = i;
+  }
+  const siteNames = [...siteNo.keys()];
 
-  // Normalised columns are shared across sites (sites partition the nodes); per site we keep
-  // only the effective weights. Breakdowns are built lazily: at 100k actors, materialising
-  // ~20 objects per actor costs more than all the scoring arithmetic.
-  const norm = columns.map(() => new Float64Array(n));
-  const siteWeights = new Map<string, { featureWeight: Float64Array; groupWeight: Record<GroupName, number> }>();
-  const siteOf: string[] = new Array<string>(n);
+  // Normalised columns are shared across sites; per site we keep only the effective weights.
+  // Breakdowns are built lazily: at 100k actors, materialising ~20 objects per actor costs more
+  // than all the scoring arithmetic.
+  // Only the percentile column is materialised; log-scaled values are recomputed from the
+  // per-site scale when a breakdown is asked for (saves a column-sized array per feature).
+  const percentile = new Float64Array(n);
+  const siteWeights: { featureWeight: Float64Array; groupWeight: Record<GroupName, number>; scales: (Scale | null)[] }[] = [];
   const score = new Float64Array(n);
-  for (const [site, members] of bySite) {
-    const scaled = columns.map((c) => scaleColumn(c, members, n));
+  siteMembers.forEach((members) => {
+    const scales = columns.map((c) => scaleColumn(c, members, percentile));
     const featureWeightSum: Record<GroupName, number> = { network: 0, content: 0, seniority: 0, reputation: 0 };
-    columns.forEach((c, k) => { if (scaled[k]) featureWeightSum[c.group] += c.weight; });
+    columns.forEach((c, k) => { if (scales[k]) featureWeightSum[c.group] += c.weight; });
     let totalGroupWeight = 0;
     for (const g of Object.keys(groupWeight) as GroupName[]) if (featureWeightSum[g] > 0) totalGroupWeight += groupWeight[g];
     const effectiveGroup = {} as Record<GroupName, number>;
     for (const g of Object.keys(groupWeight) as GroupName[]) {
       effectiveGroup[g] = featureWeightSum[g] > 0 && totalGroupWeight > 0 ? groupWeight[g] / totalGroupWeight : 0;
     }
-    const featureWeight = Float64Array.from(columns, (c, k) => (scaled[k] && featureWeightSum[c.group] > 0 ? c.weight / featureWeightSum[c.group] : 0));
-    siteWeights.set(site, { featureWeight, groupWeight: effectiveGroup });
+    const featureWeight = Float64Array.from(columns, (c, k) => (scales[k] && featureWeightSum[c.group] > 0 ? c.weight / featureWeightSum[c.group] : 0));
+    siteWeights.push({ featureWeight, groupWeight: effectiveGroup, scales });
     columns.forEach((c, k) => {
-      const values = scaled[k];
-      if (!values) return;
-      const target = norm[k]!;
+      const scale = scales[k];
       const w = featureWeight[k]! * effectiveGroup[c.group];
-      for (const i of members) {
-        target[i] = values[i]!;
-        score[i]! += w * values[i]!;
+      if (!scale || w === 0) return;
+      const raw = c.raw;
+      if (scale === PERCENTILE) {
+        for (let m = 0; m < members.length; m++) score[members[m]!]! += w * percentile[members[m]!]!;
+        return;
+      }
+      const { s, denom } = scale;
+      for (let m = 0; m < members.length; m++) {
+        const i = members[m]!;
+        const v = raw[i]!;
+        if (v > 0) score[i]! += w * (denom > 0 ? Math.log1p(v / s) / denom : 1);
+        else if (!(denom > 0)) score[i]! += w;
       }
     });
-    for (const i of members) siteOf[i] = site;
-  }
+  });
+  const normalisedOf = (k: number, i: number, scale: Scale | null): number => {
+    if (!scale) return 0;
+    if (scale === PERCENTILE) return percentile[i]!;
+    const c = columns[k]!;
+    if (c.missing?.[i]) return 0;
+    const v = c.raw[i]!;
+    return scale.denom > 0 ? (v > 0 ? Math.log1p(v / scale.s) / scale.denom : 0) : 1;
+  };
 
   const breakdownOf = (i: number): ScoreBreakdown => {
-    const weights = siteWeights.get(siteOf[i] as string)!;
+    const weights = siteWeights[siteOfNode[i]!]!;
     const groups = {} as Record<GroupName, { weight: number; value: number; contribution: number; features: Record<string, FeatureContribution> }>;
     for (const g of Object.keys(groupWeight) as GroupName[]) groups[g] = { weight: weights.groupWeight[g], value: 0, contribution: 0, features: {} };
     columns.forEach((c, k) => {
-      const normalised = norm[k]![i]!;
+      const normalised = normalisedOf(k, i, weights.scales[k] ?? null);
       const fw = weights.featureWeight[k]!;
       groups[c.group].features[c.name] = { raw: c.missing?.[i] ? Number.NaN : c.raw[i]!, normalised, weight: fw };
       groups[c.group].value += fw * normalised;
@@ -169,7 +212,7 @@ export function scoreActors(
   const result: ActorScore[] = new Array<ActorScore>(n);
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
-    const site = siteOf[i] ?? '';
+    const site = siteNames[siteOfNode[i]!] as string;
     const rank = (siteRank.get(site) ?? 0) + 1;
     siteRank.set(site, rank);
     const id = nodeIds[i] as string;
@@ -204,56 +247,72 @@ class ScoredActor implements ActorScore {
   }
 }
 
-/** Scaled values for the site's members, or null when the column carries no signal there. */
-function scaleColumn(column: Column, members: readonly number[], n: number): Float64Array | null {
-  const present = column.missing ? members.filter((i) => !column.missing![i]) : members;
-  if (present.length === 0) return null;
-  const out = new Float64Array(n);
+type Scale = { readonly s: number; readonly denom: number };
+const PERCENTILE: Scale = { s: Number.NaN, denom: Number.NaN };
+
+/**
+ * The column's scale on one site: `{ s, denom }` for norm(x) = log1p(x/s)/denom, PERCENTILE when
+ * the percentile ranks were written into `percentile`, or null when the column carries no signal
+ * there.
+ */
+function scaleColumn(column: Column, members: Uint32Array, percentile: Float64Array): Scale | null {
+  const raw = column.raw;
+  const missing = column.missing;
   if (column.kind === 'percentile') {
-    const sorted = [...present].sort((a, b) => column.raw[a]! - column.raw[b]!);
-    if (column.raw[sorted[0]!] === column.raw[sorted[sorted.length - 1]!]) return null;
+    let count = 0;
+    const present = new Uint32Array(members.length);
+    for (let m = 0; m < members.length; m++) if (!missing?.[members[m]!]) present[count++] = members[m]!;
+    if (count === 0) return null;
+    const sorted = present.subarray(0, count).sort((a, b) => raw[a]! - raw[b]!);
+    if (raw[sorted[0]!] === raw[sorted[count - 1]!]) return null;
     // Average rank for ties, scaled to [0,1].
     let k = 0;
-    while (k < sorted.length) {
+    while (k < count) {
       let j = k;
-      while (j + 1 < sorted.length && column.raw[sorted[j + 1]!] === column.raw[sorted[k]!]) j++;
-      const pct = sorted.length === 1 ? 1 : (k + j) / 2 / (sorted.length - 1);
-      for (let t = k; t <= j; t++) out[sorted[t]!] = pct;
+      while (j + 1 < count && raw[sorted[j + 1]!] === raw[sorted[k]!]) j++;
+      const pct = count === 1 ? 1 : (k + j) / 2 / (count - 1);
+      for (let t = k; t <= j; t++) percentile[sorted[t]!] = pct;
       k = j + 1;
     }
-    return out;
+    return PERCENTILE;
   }
   let max = 0;
   let sum = 0;
   let nonZero = 0;
-  for (const i of present) {
-    const v = Math.max(0, column.raw[i]!);
-    if (v > max) max = v;
-    if (v > 0) { sum += v; nonZero++; }
+  for (let m = 0; m < members.length; m++) {
+    const i = members[m]!;
+    if (missing?.[i]) continue;
+    const v = raw[i]!;
+    if (v > 0) {
+      if (v > max) max = v;
+      sum += v;
+      nonZero++;
+    }
   }
   if (max === 0) return null;
   const s = sum / nonZero;
-  const denom = Math.log1p(max / s);
-  for (const i of present) out[i] = denom > 0 ? Math.log1p(Math.max(0, column.raw[i]!) / s) / denom : 1;
-  return out;
+  return { s, denom: Math.log1p(max / s) };
 }
 
 /** Per topic, PageRank divided by the topic's max; `best` is each author's max over topics. */
 function topicPagerankNormalised(metrics: NodeMetrics): { best: Float64Array; top: (i: number, k: number) => { topic: string; normalised: number }[] } {
-  const best = new Float64Array(metrics.n);
-  const scaled: [string, Float64Array][] = [];
+  const n = metrics.n;
+  const best = new Float64Array(n);
+  const scaled: [string, Float64Array, number][] = [];
   for (const [topic, values] of metrics.topicPagerank) {
     let max = 0;
-    for (const v of values) if (v > max) max = v;
+    for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
     if (max === 0) continue;
-    const s = values.map((v) => v / max);
-    scaled.push([topic, s]);
-    for (let i = 0; i < metrics.n; i++) if (s[i]! > best[i]!) best[i] = s[i]!;
+    scaled.push([topic, values, max]);
+    for (let i = 0; i < n; i++) {
+      const v = values[i]! / max;
+      if (v > best[i]!) best[i] = v;
+    }
   }
   return {
     best,
     top: (i, k) => scaled
-      .map(([topic, s]) => ({ topic, normalised: s[i] ?? 0 }))
+      .map(([topic, values, max]) => ({ topic, normalised: (values[i] ?? 0) / max }))
       .filter((t) => t.normalised > 0)
       .sort((a, b) => b.normalised - a.normalised)
       .slice(0, k),

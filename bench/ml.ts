@@ -11,15 +11,20 @@
  * Env: BENCH_SECONDS (time budget per addon/ORT measurement, default 3), BENCH_TFJS_BATCHES
  * (timed tfjs batches after one warm-up, default 2), BENCH_TFJS_BATCH (tfjs batch size, default 8),
  * THREATMINER_THREADS (default all cores).
+ * Arguments: `--models cnn,bilstm,transformer` (default all), `--skip rss,train` (leave out the
+ * 100-epoch RSS check and/or the training columns, e.g. to re-measure inference alone:
+ * `npm run bench:ml -- --models cnn --skip rss,train`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Model } from '../src/ml/model.js';
 import { makeDataset } from '../src/ml/data.js';
 import { Trainer } from '../src/ml/trainer.js';
 import { writeOnnx } from '../src/ml/onnx/export.js';
+import { GraphBuilder, encodeModel } from '../src/ml/onnx/graph.js';
 import { loadSession } from '../src/ml/onnx/session.js';
 import { defaultThreads, loadAddon } from '../src/ml/native.js';
 import type { ModelSpec } from '../src/ml/spec.js';
@@ -52,6 +57,7 @@ const spec = (layers: ModelSpec['layers']): ModelSpec => ({
 });
 
 interface Case {
+  key: string;
   name: string;
   spec: ModelSpec;
   tfjs: () => { step: (x: tf.Tensor2D, y: tf.Tensor1D) => Promise<void>; dispose: () => void };
@@ -64,6 +70,7 @@ function layerNorm(x: tf.Tensor, g: tf.Variable, b: tf.Variable): tf.Tensor {
 
 const cases: Case[] = [
   {
+    key: 'cnn',
     name: 'char-CNN',
     spec: spec([{ type: 'embedding', dim: 32 }, { type: 'conv1d', filters: 128, kernel: 5 }, { type: 'activation', fn: 'relu' }, { type: 'pool', op: 'max' }, { type: 'linear', units: K }]),
     tfjs: () => {
@@ -77,6 +84,7 @@ const cases: Case[] = [
     },
   },
   {
+    key: 'bilstm',
     name: 'BiLSTM + attention pooling',
     spec: spec([{ type: 'embedding', dim: 32 }, { type: 'lstm', hidden: 64, bidirectional: true }, { type: 'attention_pool', heads: 1, hidden: 64 }, { type: 'linear', units: K }]),
     tfjs: () => {
@@ -96,6 +104,7 @@ const cases: Case[] = [
     },
   },
   {
+    key: 'transformer',
     name: '2-layer transformer encoder',
     spec: spec([
       { type: 'embedding', dim: 64 },
@@ -166,7 +175,32 @@ async function rate(per: number, seconds: number, fn: () => Promise<unknown>, mi
   return (calls * per) / ((performance.now() - started) / 1000);
 }
 
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
+/**
+ * The char-CNN as a plain exporter writes it (the issue's reference architecture): no padding
+ * mask, NCW Conv1d. It computes something else on padded input, so it is a speed baseline only.
+ */
+function plainCnnGraph(model: Model): Uint8Array {
+  const p = model.parameters();
+  const [emb, conv, , , head] = model.spec.layers.map((l) => l.name);
+  const t = (name: string) => p[name]!;
+  const g = new GraphBuilder();
+  let y = g.op('Gather', [g.float('emb', t(`${emb}.weight`).shape, t(`${emb}.weight`).data), 'input_ids'], { axis: 0 });
+  y = g.op('Transpose', [y], { perm: [0, 2, 1] });
+  const w = t(`${conv}.weight`);
+  y = g.op('Conv', [y, g.float('conv_w', w.shape, w.data), g.float('conv_b', t(`${conv}.bias`).shape, t(`${conv}.bias`).data)], { kernel_shape: [w.shape[2]!], pads: [2, 2] });
+  y = g.op('ReduceMax', [g.op('Relu', [y])], { axes: [2], keepdims: 0 });
+  const hw = t(`${head}.linear.weight`);
+  g.named('Gemm', [y, g.float('head_w', hw.shape, hw.data), g.float('head_b', t(`${head}.linear.bias`).shape, t(`${head}.linear.bias`).data)], 'logits', { transB: 1 });
+  return encodeModel(g, [{ name: 'input_ids', type: 'int32', shape: ['batch', T] }], [{ name: 'logits', type: 'float32', shape: ['batch', K] }], {}, 'plain-cnn');
+}
+
+const fmt = (n: number) => (Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
+
+const { values: args } = parseArgs({ options: { models: { type: 'string' }, skip: { type: 'string' } } });
+const keys = args.models?.split(',').map((k) => k.trim()) ?? cases.map((c) => c.key);
+for (const k of keys) if (!cases.some((c) => c.key === k)) throw new Error(`--models: unknown model '${k}' (have ${cases.map((c) => c.key).join(', ')})`);
+const skip = new Set(args.skip?.split(',').map((k) => k.trim()) ?? []);
+for (const k of skip) if (k !== 'rss' && k !== 'train') throw new Error(`--skip: unknown part '${k}' (rss, train)`);
 
 async function main(): Promise<void> {
   loadAddon();
@@ -174,43 +208,55 @@ async function main(): Promise<void> {
   const threads = defaultThreads();
   const dir = await mkdtemp(join(tmpdir(), 'tm-bench-ml-'));
   const rows: string[][] = [];
+  const notes: string[] = [];
   try {
-    process.stderr.write('bench:ml: RSS over 100 epochs of the char-CNN…\n');
-    // First, before tfjs and onnxruntime allocate anything, so growth is measured against a clean base.
-    const small = data(64, 3);
-    const ds = makeDataset(small.x, small.y, T);
-    const model = Model.create(cases[0]!.spec, { seed: 2 });
-    const rss: number[] = [];
-    global.gc?.();
-    await new Trainer(model, { epochs: 100, batchSize: TRAIN_BATCH, progress: false }).fit(ds, ds, {
-      onEpoch: () => void rss.push(process.memoryUsage().rss),
-    });
-    const warm = rss[9]!;
-    const last = rss[rss.length - 1]!;
-    const peak = Math.max(...rss.slice(9));
+    let rssLine = 'RSS check skipped (--skip rss)';
+    if (!skip.has('rss')) {
+      process.stderr.write('bench:ml: RSS over 100 epochs of the char-CNN…\n');
+      // First, before tfjs and onnxruntime allocate anything, so growth is measured against a clean base.
+      const small = data(64, 3);
+      const ds = makeDataset(small.x, small.y, T);
+      const model = Model.create(cases[0]!.spec, { seed: 2 });
+      const rss: number[] = [];
+      global.gc?.();
+      await new Trainer(model, { epochs: 100, batchSize: TRAIN_BATCH, progress: false }).fit(ds, ds, {
+        onEpoch: () => void rss.push(process.memoryUsage().rss),
+      });
+      const warm = rss[9]!;
+      const last = rss[rss.length - 1]!;
+      const peak = Math.max(...rss.slice(9));
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+      const growth = ((last - warm) / warm) * 100;
+      rssLine = `RSS, char-CNN, 100 epochs × ${ds.rows} samples (+ validation each epoch): epoch 10 ${mb(warm)}, epoch 100 ${mb(last)}, peak ${mb(peak)}; growth ${growth.toFixed(1)}% (target: within 10%) ${Math.abs(growth) <= 10 ? 'OK' : 'OVER'}`;
+    }
     const trainData = data(TRAIN_BATCH * 8, 1);
     const inferData = data(INFER_BATCH * 4, 2);
-    for (const c of cases) {
-      process.stderr.write(`bench:ml: ${c.name}: addon training…\n`);
+    const loadAtStart = loadavg();
+    for (const c of cases.filter((k) => keys.includes(k.key))) {
       const model = Model.create(c.spec, { seed: 1 });
       model.configureOptimizer({ name: 'adam', lr: 1e-3 });
-      let b = 0;
-      const addonTrain = await rate(TRAIN_BATCH, SECONDS, () => {
-        const i = b++ % 8;
-        return model.trainStep(trainData.x.subarray(i * TRAIN_BATCH * T, (i + 1) * TRAIN_BATCH * T), trainData.y.subarray(i * TRAIN_BATCH, (i + 1) * TRAIN_BATCH));
-      });
+      let addonTrain = NaN;
+      let tfjsTrain = NaN;
+      if (!skip.has('train')) {
+        process.stderr.write(`bench:ml: ${c.name}: addon training…\n`);
+        let b = 0;
+        addonTrain = await rate(TRAIN_BATCH, SECONDS, () => {
+          const i = b++ % 8;
+          return model.trainStep(trainData.x.subarray(i * TRAIN_BATCH * T, (i + 1) * TRAIN_BATCH * T), trainData.y.subarray(i * TRAIN_BATCH, (i + 1) * TRAIN_BATCH));
+        });
 
-      process.stderr.write(`bench:ml: ${c.name}: tfjs training (${TFJS_BATCHES + 1} batches of ${TFJS_BATCH})…\n`);
-      const tm = c.tfjs();
-      const x = tf.tensor2d(trainData.x.subarray(0, TFJS_BATCH * T), [TFJS_BATCH, T], 'int32');
-      const y = tf.tensor1d(trainData.y.subarray(0, TFJS_BATCH), 'float32');
-      const yInt = tf.tensor1d(trainData.y.subarray(0, TFJS_BATCH), 'int32');
-      const isOps = c.name.startsWith('2-layer');
-      const tfjsTrain = await rate(TFJS_BATCH, 0, () => tm.step(x, (isOps ? yInt : y) as tf.Tensor1D), TFJS_BATCHES);
-      tm.dispose();
-      x.dispose();
-      y.dispose();
-      yInt.dispose();
+        process.stderr.write(`bench:ml: ${c.name}: tfjs training (${TFJS_BATCHES + 1} batches of ${TFJS_BATCH})…\n`);
+        const tm = c.tfjs();
+        const x = tf.tensor2d(trainData.x.subarray(0, TFJS_BATCH * T), [TFJS_BATCH, T], 'int32');
+        const y = tf.tensor1d(trainData.y.subarray(0, TFJS_BATCH), 'float32');
+        const yInt = tf.tensor1d(trainData.y.subarray(0, TFJS_BATCH), 'int32');
+        const isOps = c.name.startsWith('2-layer');
+        tfjsTrain = await rate(TFJS_BATCH, 0, () => tm.step(x, (isOps ? yInt : y) as tf.Tensor1D), TFJS_BATCHES);
+        tm.dispose();
+        x.dispose();
+        y.dispose();
+        yInt.dispose();
+      }
 
       process.stderr.write(`bench:ml: ${c.name}: inference…\n`);
       const onnxPath = join(dir, `${rows.length}.onnx`);
@@ -218,21 +264,28 @@ async function main(): Promise<void> {
       const session = await loadSession(onnxPath, { threads });
       const ort = await rate(inferData.y.length, SECONDS, () => session.runBatched(inferData.x, T, INFER_BATCH), 1);
       const torch = await rate(inferData.y.length, SECONDS, () => model.predict(inferData.x, INFER_BATCH), 1);
-      rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), `${fmt(addonTrain / tfjsTrain)}×`, fmt(ort), fmt(torch), `${fmt(ort / torch)}×`]);
+      if (c.key === 'cnn') {
+        const plainPath = join(dir, 'plain-cnn.onnx');
+        await writeFile(plainPath, plainCnnGraph(model));
+        const plainSession = await loadSession(plainPath, { threads });
+        const plain = await rate(inferData.y.length, SECONDS, () => plainSession.runBatched(inferData.x, T, INFER_BATCH), 1);
+        notes.push(`char-CNN, ORT on the plain unmasked graph (the issue's reference architecture, speed baseline only): ${fmt(plain)}/s; ours (masked) / plain ${fmt(ort / plain)}×`);
+      }
+      rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), skip.has('train') ? '–' : `${fmt(addonTrain / tfjsTrain)}×`, fmt(ort), fmt(torch), `${fmt(ort / torch)}×`]);
     }
 
     const header = ['model', 'train addon /s', 'train tfjs /s', 'train ratio', 'infer ORT /s', 'infer libtorch /s', 'infer ratio'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
     const info = loadAddon().info();
-    console.log(`\nthreatminer bench:ml — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${threads} threads, libtorch ${info.torchVersion}, seq ${T}, train batch ${TRAIN_BATCH} (tfjs ${TFJS_BATCH}), infer batch ${INFER_BATCH}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' ');
+    console.log(`\nthreatminer bench:ml — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${threads} threads, libtorch ${info.torchVersion}, seq ${T}, train batch ${TRAIN_BATCH} (tfjs ${TFJS_BATCH}), infer batch ${INFER_BATCH}, load average ${load(loadAtStart)} at the first model, ${load(loadavg())} at the end`);
     console.log('training: samples/s, addon (libtorch) vs @tensorflow/tfjs cpu backend; inference: onnxruntime-node vs libtorch\n');
     console.log(line(header));
     console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
     for (const r of rows) console.log(line(r));
-    const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
-    const growth = ((last - warm) / warm) * 100;
-    console.log(`\nRSS, char-CNN, 100 epochs × ${ds.rows} samples (+ validation each epoch): epoch 10 ${mb(warm)}, epoch 100 ${mb(last)}, peak ${mb(peak)}; growth ${growth.toFixed(1)}% (target: within 10%) ${Math.abs(growth) <= 10 ? 'OK' : 'OVER'}`);
+    for (const n of notes) console.log(`\n${n}`);
+    console.log(`\n${rssLine}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ export { ModelSpec, LayerSpec, SPEC_VERSION, normaliseSpec, type NormalSpec, typ
 export { Model, type Inputs, type Labels, type Prediction } from './model.js';
 export { Trainer, TrainerOptions, accuracy, type FitResult, type EpochLog, type ValidationMetric } from './trainer.js';
 export { Schedule, learningRate } from './schedule.js';
+export { saveTrainingState, loadTrainingState, trainerStatePath, TrainerPosition, type TrainingState } from './checkpoint.js';
 export { loadAddon, tryLoadAddon, addonUnavailableReason, setThreads, defaultThreads } from './native.js';
 // Data and text
 export { readJsonl, chunks, makeDataset, split, gather, shuffled, seededRandom, textClassificationDataset, type TensorDataset } from './data.js';

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { BarChart, LineChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -18,7 +18,9 @@ echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendCompone
 export default function ChartImpl({ option, height = 260, label }: ChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
-  useEffect(() => {
+  // A layout effect: the chart is drawn before the browser paints the page it appears on, not
+  // one frame later.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el === null) return;
     const chart = echarts.init(el, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });

@@ -8,7 +8,8 @@
  * backend, the baseline), their ratio; inference samples/s with onnxruntime-node and libtorch.
  * Then RSS over 100 training epochs of the char-CNN (leak check).
  *
- * Env: BENCH_SECONDS (time budget per addon/ORT measurement, default 3), BENCH_TFJS_BATCHES
+ * Env: BENCH_SECONDS (time budget per addon/ORT measurement, default 3), BENCH_ROUNDS (interleaved
+ * inference rounds, median reported, default 3), BENCH_TFJS_BATCHES
  * (timed tfjs batches after one warm-up, default 2), BENCH_TFJS_BATCH (tfjs batch size, default 8),
  * THREATMINER_THREADS (default all cores).
  * Arguments: `--models cnn,bilstm,transformer` (default all), `--skip rss,train` (leave out the
@@ -26,6 +27,7 @@ import { Trainer } from '../src/ml/trainer.js';
 import { writeOnnx } from '../src/ml/onnx/export.js';
 import { GraphBuilder, encodeModel } from '../src/ml/onnx/graph.js';
 import { loadSession } from '../src/ml/onnx/session.js';
+import { InferencePool } from '../src/ml/onnx/pool.js';
 import { defaultThreads, loadAddon } from '../src/ml/native.js';
 import type { ModelSpec } from '../src/ml/spec.js';
 
@@ -35,6 +37,7 @@ const K = 2;
 const TRAIN_BATCH = 32;
 const INFER_BATCH = 256;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TFJS_BATCHES = Number(process.env.BENCH_TFJS_BATCHES ?? 2);
 // tfjs is so slow that a batch of 32 takes seconds to minutes; its per-sample cost is linear in the
 // batch size, so a smaller batch keeps the bench short without flattering either side.
@@ -194,6 +197,8 @@ function plainCnnGraph(model: Model): Uint8Array {
   return encodeModel(g, [{ name: 'input_ids', type: 'int32', shape: ['batch', T] }], [{ name: 'logits', type: 'float32', shape: ['batch', K] }], {}, 'plain-cnn');
 }
 
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
 const fmt = (n: number) => (Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
 
 const { values: args } = parseArgs({ options: { models: { type: 'string' }, skip: { type: 'string' } } });
@@ -262,15 +267,35 @@ async function main(): Promise<void> {
       const onnxPath = join(dir, `${rows.length}.onnx`);
       await writeOnnx(onnxPath, model.spec, model.parameters());
       const session = await loadSession(onnxPath, { threads });
-      const ort = await rate(inferData.y.length, SECONDS, () => session.runBatched(inferData.x, T, INFER_BATCH), 1);
-      const torch = await rate(inferData.y.length, SECONDS, () => model.predict(inferData.x, INFER_BATCH), 1);
+      let pool: InferencePool | undefined;
+      const runners: Record<string, () => Promise<unknown>> = {
+        ort: () => session.runBatched(inferData.x, T, INFER_BATCH),
+        torch: () => model.predict(inferData.x, INFER_BATCH),
+      };
       if (c.key === 'cnn') {
         const plainPath = join(dir, 'plain-cnn.onnx');
         await writeFile(plainPath, plainCnnGraph(model));
         const plainSession = await loadSession(plainPath, { threads });
-        const plain = await rate(inferData.y.length, SECONDS, () => plainSession.runBatched(inferData.x, T, INFER_BATCH), 1);
+        runners.plain = () => plainSession.runBatched(inferData.x, T, INFER_BATCH);
+        pool = new InferencePool(onnxPath, threads);
+        const workers = pool;
+        runners.pool = () => workers.run(inferData.x, T, INFER_BATCH);
+      }
+      // Interleaved rounds, median per runner: on a shared machine the load changes within seconds.
+      const rates: Record<string, number[]> = {};
+      // (pool: pipeline({ workers }) — one single-threaded session per worker thread, batches spread over them)
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [name, fn] of Object.entries(runners)) (rates[name] ??= []).push(await rate(inferData.y.length, SECONDS, fn, 1));
+      }
+      const ort = median(rates.ort!);
+      const torch = median(rates.torch!);
+      if (rates.plain) {
+        const plain = median(rates.plain);
         notes.push(`char-CNN, ORT on the plain unmasked graph (the issue's reference architecture, speed baseline only): ${fmt(plain)}/s; ours (masked) / plain ${fmt(ort / plain)}×`);
       }
+      if (rates.pool) notes.push(`char-CNN, ORT through the worker pool (${threads} workers × 1 thread): ${fmt(median(rates.pool))}/s`);
+      await pool?.close();
+      pool = undefined;
       rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), skip.has('train') ? '–' : `${fmt(addonTrain / tfjsTrain)}×`, fmt(ort), fmt(torch), `${fmt(ort / torch)}×`]);
     }
 

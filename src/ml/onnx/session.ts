@@ -10,6 +10,12 @@ import { InputError } from '../../core/errors.js';
 export interface SessionOptions {
   /** Intra-op threads for this session (default: all cores). */
   threads?: number;
+  /**
+   * Let idle intra-op threads busy-wait for the next op (ORT's default). Off here: our ops run for
+   * milliseconds, so spinning saves only microseconds of wake-up, while on a shared machine the
+   * spinning threads take cores from everything else (and from each other's stragglers).
+   */
+  spin?: boolean;
 }
 
 export type OutputMap = Record<string, { data: Float32Array; dims: number[] }>;
@@ -28,6 +34,7 @@ export class OnnxModel {
         intraOpNumThreads: options.threads ?? availableParallelism(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' } } },
       });
     } catch (err) {
       throw new InputError(path, `cannot load ONNX model: ${(err as Error).message}`, { cause: err });
@@ -98,7 +105,7 @@ const cache = new Map<string, Promise<OnnxModel>>();
 
 /** A cached session for `path` (one per path and thread count). */
 export function loadSession(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
-  const key = `${resolve(path)}#${options.threads ?? 'all'}`;
+  const key = `${resolve(path)}#${options.threads ?? 'all'}#${options.spin ? 'spin' : ''}`;
   let s = cache.get(key);
   if (!s) {
     s = OnnxModel.load(path, options);

@@ -46,6 +46,8 @@ export interface AuthorsTable {
 }
 
 export interface PostsTable {
+  /** Insertion order, stable; the SQLite FTS rowid (migration 0005). */
+  seq: Generated<number>;
   id: string;
   site_id: string;
   board_id: string;
@@ -177,11 +179,6 @@ export interface ApiKeysTable {
 }
 
 /** SQLite only: maps posts to the integer rowids of the contentless FTS5 index. */
-export interface PostSearchIdsTable {
-  seq: Generated<number>;
-  post_id: string;
-}
-
 /** SQLite only: the FTS5 index itself; `rank` is bm25 within a MATCH query. */
 export interface PostsFtsTable {
   rowid: number;
@@ -191,7 +188,6 @@ export interface PostsFtsTable {
 }
 
 export interface Database {
-  post_search_ids: PostSearchIdsTable;
   posts_fts: PostsFtsTable;
   sites: SitesTable;
   boards: BoardsTable;

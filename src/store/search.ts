@@ -150,8 +150,7 @@ async function rankSqlite(
   if (hasPostFilters) {
     const base = db
       .selectFrom('posts_fts')
-      .innerJoin('post_search_ids', 'post_search_ids.seq', 'posts_fts.rowid')
-      .innerJoin('posts', 'posts.id', 'post_search_ids.post_id')
+      .innerJoin('posts', 'posts.seq', 'posts_fts.rowid')
       .where(sql<boolean>`posts_fts MATCH ${match}`) as unknown as PostsQuery;
     candidates = (await applyFilters(base, filters)
       .select([sql<number>`posts_fts.rowid`.as('seq'), 'posts.id as id'])
@@ -160,9 +159,9 @@ async function rankSqlite(
       .execute()) as { seq: number; id: string }[];
   } else {
     const rows = await sql<{ seq: number; id: string }>`
-      SELECT t.rowid AS seq, psi.post_id AS id
+      SELECT t.rowid AS seq, posts.id AS id
       FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${window}) AS t
-      JOIN post_search_ids AS psi ON psi.seq = t.rowid`.execute(db);
+      JOIN posts ON posts.seq = t.rowid`.execute(db);
     candidates = rows.rows;
   }
   if (candidates.length === 0) return { pageIds: [], total: 0 };

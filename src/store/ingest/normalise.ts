@@ -7,7 +7,7 @@ import type { Database, PostsTable } from '../schema.js';
  * Turns validated records into the rows of one batch: deduplicated sites, boards, threads and
  * authors, and one row per post. Pure, shared by both writers (Kysely and the SQLite fast path).
  */
-export type PostRow = Omit<PostsTable, 'search'>;
+export type PostRow = Omit<PostsTable, 'search' | 'seq'>;
 export type LinkRow = { post_id: string; kind: 'quote' | 'reply'; target_external_id: string; target_post_id: string };
 
 export interface NormalisedPost {

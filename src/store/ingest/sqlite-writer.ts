@@ -20,12 +20,9 @@ interface Statements {
   board: BetterSqlite3.Statement;
   thread: BetterSqlite3.Statement;
   author: BetterSqlite3.Statement;
-  existingHash: BetterSqlite3.Statement;
+  existing: BetterSqlite3.Statement<[string], { seq: number; content_hash: string }>;
   insertPost: BetterSqlite3.Statement;
   updatePost: BetterSqlite3.Statement;
-  searchIdOf: BetterSqlite3.Statement;
-  insertSearchId: BetterSqlite3.Statement;
-  deleteSearchId: BetterSqlite3.Statement;
   insertFts: BetterSqlite3.Statement;
   deleteFts: BetterSqlite3.Statement;
   deleteLinks: BetterSqlite3.Statement;
@@ -50,12 +47,9 @@ function prepare(db: BetterSqlite3.Database): Statements {
       ON CONFLICT (id) DO UPDATE SET joined_at = coalesce(excluded.joined_at, authors.joined_at), post_count = coalesce(excluded.post_count, authors.post_count),
         reputation = coalesce(excluded.reputation, authors.reputation), profile_url = coalesce(excluded.profile_url, authors.profile_url),
         first_seen = ${FIRST_SEEN}, last_seen = ${LAST_SEEN}`),
-    existingHash: db.prepare('SELECT content_hash FROM posts WHERE id = ?').pluck(),
+    existing: db.prepare<[string], { seq: number; content_hash: string }>('SELECT seq, content_hash FROM posts WHERE id = ?'),
     insertPost: db.prepare(`INSERT INTO posts (${POST_COLUMNS.join(', ')}) VALUES (${named(POST_COLUMNS)})`),
     updatePost: db.prepare(`UPDATE posts SET ${POST_COLUMNS.filter((c) => c !== 'id' && c !== 'imported_at').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`),
-    searchIdOf: db.prepare('SELECT seq FROM post_search_ids WHERE post_id = ?').pluck(),
-    insertSearchId: db.prepare('INSERT INTO post_search_ids (post_id) VALUES (?)'),
-    deleteSearchId: db.prepare('DELETE FROM post_search_ids WHERE post_id = ?'),
     insertFts: db.prepare('INSERT INTO posts_fts (rowid, title, body) VALUES (?, ?, ?)'),
     deleteFts: db.prepare('DELETE FROM posts_fts WHERE rowid = ?'),
     deleteLinks: db.prepare('DELETE FROM post_links WHERE post_id = ?'),
@@ -64,8 +58,7 @@ function prepare(db: BetterSqlite3.Database): Statements {
   };
 }
 
-function index(s: Statements, row: PostRow): void {
-  const seq = s.insertSearchId.run(row.id).lastInsertRowid;
+function index(s: Statements, seq: number | bigint, row: PostRow): void {
   s.insertFts.run(seq, textForIndex(row.title), textForIndex(row.body_text));
 }
 
@@ -82,20 +75,20 @@ export function writeBatchSqlite(db: BetterSqlite3.Database, batch: Batch): Batc
       let inserted = 0;
       let updated = 0;
       for (const post of b.posts.values()) {
-        const hash = s.existingHash.get(post.row.id) as string | undefined;
-        if (hash === post.row.content_hash) continue;
-        if (hash === undefined) {
-          s.insertPost.run(post.row);
+        const existing = s.existing.get(post.row.id);
+        if (existing?.content_hash === post.row.content_hash) continue;
+        if (existing === undefined) {
+          const seq = s.insertPost.run(post.row).lastInsertRowid;
+          index(s, seq, post.row);
           inserted++;
         } else {
+          // An edited post keeps its seq: its index entry is replaced in place.
           s.updatePost.run(post.row);
-          const seq = s.searchIdOf.get(post.row.id) as number | undefined;
-          if (seq !== undefined) s.deleteFts.run(seq);
-          s.deleteSearchId.run(post.row.id);
+          s.deleteFts.run(existing.seq);
+          index(s, existing.seq, post.row);
           s.deleteLinks.run(post.row.id);
           updated++;
         }
-        index(s, post.row);
         for (const link of post.links) s.insertLink.run(link);
       }
       return { inserted, updated, unchanged: b.posts.size - inserted - updated };

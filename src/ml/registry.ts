@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
  * Cards are validated on load; a bad card names its file and field.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -129,6 +130,9 @@ export async function listModels(modelsDir = DEFAULT_MODELS_DIR): Promise<{ mode
   for (const name of entries.sort()) {
     const dir = join(modelsDir, name);
     if (!(await stat(dir)).isDirectory()) continue;
+    // Classical exploit labellers (TF-IDF + SVM, not ONNX) carry their own card, classical.json,
+    // read by src/analyse/exploits/classical/persist.ts; they are not registry models.
+    if (!existsSync(join(dir, 'card.json')) && existsSync(join(dir, 'classical.json'))) continue;
     try {
       models.push({ dir, card: await readModelCard(dir) });
     } catch (err) {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aliasCandidates } from '../../src/analyse/actors/alias.js';
-import { foldHandle, handleSimilarity, jaroWinkler } from '../../src/analyse/actors/handles.js';
+import { foldHandle, handleCore, handleSimilarity, jaroWinkler } from '../../src/analyse/actors/handles.js';
+import { generateCommunity, SIZES } from '../../src/collect/simulator/model.js';
 import { mulberry32 } from '../../src/analyse/actors/centrality.js';
 import type { ActorAuthor, ActorEntity, ActorPost } from '../../src/analyse/actors/types.js';
 
@@ -77,4 +78,36 @@ test('stylometry links the author whose writing habits recur on another site', (
   assert.ok(correct.length >= 6, `found ${correct.length} of 8 style links: ${found.map((c) => `${c.a}~${c.b}:${c.score.toFixed(2)}`).join(' ')}`);
   assert.ok(correct.every((c) => (c.evidence.stylometry?.z ?? 0) > 2));
   assert.ok(found.length - correct.length <= 1);
+});
+
+test('an added affix ("name_pro", "name-x") does not hide a handle match; short cores are not stripped', () => {
+  assert.equal(handleCore('Dantordan50_x'), 'Dantordan50');
+  assert.equal(handleCore('Dark_Zero_official'), 'Dark_Zero');
+  assert.equal(handleCore('ab_pro'), null);
+  assert.equal(handleCore('name_averyverylongtail'), null);
+  assert.equal(handleSimilarity('Umqu', 'Umqu_pro').similarity, 1);
+  assert.equal(handleSimilarity('Dantordan50_x', 'dant0rdan50').similarity, 1);
+  assert.ok(handleSimilarity('Umqu', 'Qutor').similarity < 0.85);
+});
+
+test('simulator ground truth: contacts belong to people, not to handles', () => {
+  const community = generateCommunity({ seed: 3, now: Date.UTC(2026, 0, 1), size: SIZES.small });
+  const owners = new Map<string, Set<string>>();
+  for (const forum of community.forums) {
+    for (const a of forum.authors) {
+      for (const value of [a.contacts.jabber, a.contacts.telegram.toLowerCase()]) {
+        const set = owners.get(value) ?? new Set<string>();
+        set.add(a.personId);
+        owners.set(value, set);
+      }
+    }
+  }
+  // No contact value is shared by two people (unrelated users with the same handle included).
+  for (const [value, people] of owners) assert.equal(people.size, 1, `${value} shared by ${[...people].join(', ')}`);
+  // Key actors reuse theirs across forums, except every third one, who compartmentalises.
+  community.keyActors.forEach((actor, k) => {
+    const accounts = community.forums.flatMap((f) => f.authors.filter((a) => a.personId === actor.personId));
+    const jabbers = new Set(accounts.map((a) => a.contacts.jabber));
+    assert.equal(jabbers.size, k % 3 === 2 ? accounts.length : 1, actor.personId);
+  });
 });

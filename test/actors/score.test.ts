@@ -106,3 +106,19 @@ test('mention edges connect authors on the same site only', () => {
   const result = rankActors(extra);
   assert.equal(result.graph.kindCounts.mention, 1);
 });
+
+test('staleness policy: once the posts since the last full run exceed maxStaleFraction, an update recomputes everything', () => {
+  const base = syntheticForum({ authors: 500, posts: 3000, seed: 8 });
+  const batch = (k: number) => ({ ...syntheticForum({ authors: 500, posts: 200, seed: 20 + k, postOffset: 3000 + 200 * k }), authors: [], sites: [] });
+  const full = rankActors(base);
+  const first = updateRanking(full, batch(0));
+  assert.deepEqual([first.postsSinceFull, first.postsAtFull], [200, 3000]);
+  assert.equal(first.metrics.betweennessMode, 'carried-over');
+  const second = updateRanking(first, batch(1)); // 400 > 0.1 × 3000
+  assert.deepEqual([second.postsSinceFull, second.postsAtFull], [0, 3400]);
+  assert.deepEqual(second.metrics.stale, []);
+  assert.notEqual(second.metrics.betweennessMode, 'carried-over');
+  const forced = updateRanking(second, batch(2), { full: true });
+  assert.equal(forced.postsSinceFull, 0);
+  assert.deepEqual(forced.metrics.stale, []);
+});

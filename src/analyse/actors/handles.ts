@@ -75,7 +75,24 @@ export function handleSimilarity(a: string, b: string): HandleSimilarity {
   const foldedB = foldHandle(b);
   const raw = jaroWinkler(a.toLowerCase(), b.toLowerCase());
   const folded = foldedA.length > 0 && foldedB.length > 0 ? jaroWinkler(foldedA, foldedB) : 0;
-  return { similarity: Math.max(raw, folded), foldedA, foldedB, generic: isGenericHandle(foldedA) || isGenericHandle(foldedB) };
+  // "name_pro" / "name": Jaro–Winkler punishes the length difference of an added affix, so the
+  // handles are also compared without one trailing separator-delimited token.
+  const coreA = foldHandle(handleCore(a) ?? a);
+  const coreB = foldHandle(handleCore(b) ?? b);
+  const core = (coreA !== foldedA || coreB !== foldedB) && coreA.length > 0 && coreB.length > 0 ? jaroWinkler(coreA, coreB) : 0;
+  return { similarity: Math.max(raw, folded, core), foldedA, foldedB, generic: isGenericHandle(foldedA) || isGenericHandle(foldedB) };
+}
+
+/**
+ * The handle without one trailing separator-delimited affix of at most 8 characters
+ * ("Dark_Zero_pro" → "Dark_Zero", "name-x" → "name"), or null when there is none or the rest
+ * would be shorter than 4 folded characters.
+ */
+export function handleCore(handle: string): string | null {
+  const cut = Math.max(handle.lastIndexOf('_'), handle.lastIndexOf('-'), handle.lastIndexOf('.'));
+  if (cut <= 0 || cut === handle.length - 1 || handle.length - cut - 1 > 8) return null;
+  const core = handle.slice(0, cut);
+  return foldHandle(core).length >= 4 ? core : null;
 }
 
 /**

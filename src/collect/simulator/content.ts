@@ -152,6 +152,8 @@ export interface TextContext {
   readonly language: Language;
   readonly topic: Topic;
   readonly authorHandle: string;
+  /** The author's own Jabber / Telegram; without it contacts are derived from the handle. */
+  readonly contacts?: ind.PersonContacts | undefined;
 }
 
 export function threadTitle(ctx: TextContext, slots: Slots): string {
@@ -192,8 +194,9 @@ export function openingPost(ctx: TextContext, slots: Slots): GeneratedText {
     code = TUTORIAL_CODE;
   }
   if (topic !== 'tutorial') {
-    const j = ind.jabber(rng, ctx.authorHandle);
-    const t = ind.telegram(rng, ctx.authorHandle);
+    // The generated values are drawn anyway so the random stream (all other content) is unchanged.
+    const j = ind.ownContact(ctx.contacts, ind.jabber(rng, ctx.authorHandle));
+    const t = ind.ownContact(ctx.contacts, ind.telegram(rng, ctx.authorHandle));
     const b = ind.btc(rng);
     const e = ind.eth(rng);
     const line = fill(rng.pick(CONTACT[language]), { jabber: j.asWritten, telegram: t.asWritten, btc: b.asWritten, eth: e.asWritten });
@@ -214,7 +217,7 @@ export function replyText(ctx: TextContext, slots: Slots): GeneratedText {
   const indicators: Indicator[] = [];
   // A few replies leak an indicator of their own (a contact, a wallet), as real threads do.
   if (rng.chance(0.12)) {
-    const extra = rng.chance(0.5) ? ind.telegram(rng, ctx.authorHandle) : ind.btc(rng);
+    const extra = rng.chance(0.5) ? ind.ownContact(ctx.contacts, ind.telegram(rng, ctx.authorHandle)) : ind.btc(rng);
     paragraphs.push(extra.asWritten);
     indicators.push(extra);
   }

@@ -88,6 +88,34 @@ export function jabber(rng: Rng, handle: string): Indicator {
   return { type: 'jabber', value, asWritten: value };
 }
 
+/**
+ * A person's own contact accounts. Jabber and Telegram names are unique per account, so two
+ * people who happen to use the same forum handle never share one; a person who reuses them on
+ * several forums does (the evidence alias linking looks for).
+ */
+export interface PersonContacts {
+  readonly jabber: string;
+  /** Telegram username without the @. */
+  readonly telegram: string;
+}
+
+export function personContacts(rng: Rng, handle: string): PersonContacts {
+  const cleaned = handle.replace(/[^A-Za-z0-9_]/g, '');
+  const name = cleaned.length >= 3 ? cleaned : `u${rng.int(1000, 99999)}`;
+  return {
+    jabber: `${name.toLowerCase()}${rng.int(1, 999)}@${rng.pick(JABBER)}`,
+    telegram: `${name}_${rng.pick(['shop', 'sup', 'bot', 'channel', 'news'])}${rng.int(1, 999)}`.slice(0, 32),
+  };
+}
+
+/** The person's Jabber / Telegram written in a post; `generated` keeps the rng stream and the written style. */
+export function ownContact(contacts: PersonContacts | undefined, generated: Indicator): Indicator {
+  if (!contacts) return generated;
+  if (generated.type === 'jabber') return { type: 'jabber', value: contacts.jabber, asWritten: contacts.jabber };
+  const name = contacts.telegram;
+  return { type: 'telegram', value: `@${name.toLowerCase()}`, asWritten: generated.asWritten.startsWith('t.me/') ? `t.me/${name}` : `@${name}` };
+}
+
 export function telegram(rng: Rng, handle: string): Indicator {
   const name = `${handle.replace(/[^A-Za-z0-9_]/g, '')}_${rng.pick(['shop', 'sup', 'bot', 'channel', 'news'])}`.slice(0, 32);
   const value = `@${name.toLowerCase()}`;

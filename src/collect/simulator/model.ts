@@ -1,6 +1,6 @@
 import { openingPost, replyText, threadTitle, titleSlots, type GeneratedText, type Language, type Topic } from './content.js';
-import { onionHost } from './indicators.js';
-import { Rng } from './rng.js';
+import { onionHost, personContacts, type PersonContacts } from './indicators.js';
+import { hashString, Rng } from './rng.js';
 
 /**
  * The generative model of a hacker community. One seed gives one community: people (a few of
@@ -39,6 +39,8 @@ export interface SimAuthor {
   readonly signature: string | undefined;
   /** Relative activity weight (Pareto-distributed): who writes the posts. */
   readonly weight: number;
+  /** The Jabber / Telegram accounts this person gives out on this forum. */
+  readonly contacts: PersonContacts;
   postCount: number;
 }
 
@@ -153,6 +155,17 @@ function aliasOf(rng: Rng, base: string, language: Language): string {
   return makeHandle(rng, language);
 }
 
+/**
+ * A key actor gives out the same Jabber and Telegram on every forum (how analysts link aliases in
+ * practice), except that every third one compartmentalises: separate accounts per forum, so
+ * only the handle and the writing can link those aliases.
+ */
+function keyActorContacts(seed: number, index: number, personId: string, baseHandle: string, forumHandle: string, forum: string): PersonContacts {
+  const rng = new Rng(hashString(`contacts:${seed}:${personId}`));
+  if (index % 3 === 2) return personContacts(new Rng(hashString(`contacts:${seed}:${personId}:${forum}`)), forumHandle);
+  return personContacts(rng, baseHandle);
+}
+
 function slugify(s: string, id: number): string {
   const base = s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
   return base.length > 0 ? base : `topic-${id}`;
@@ -186,7 +199,7 @@ export function generateCommunity(options: GenerateOptions): Community {
     const used = new Set<string>();
     const authors: SimAuthor[] = [];
     const historyMs = 180 * 86_400_000;
-    const addAuthor = (handle: string, personId: string, keyActor: boolean, weight: number): SimAuthor => {
+    const addAuthor = (handle: string, personId: string, keyActor: boolean, weight: number, contacts?: PersonContacts): SimAuthor => {
       let h = handle;
       while (used.has(h.toLowerCase())) h = `${handle}${rng.int(2, 99)}`;
       used.add(h.toLowerCase());
@@ -199,6 +212,8 @@ export function generateCommunity(options: GenerateOptions): Community {
         reputation: Math.round((keyActor ? 200 : 0) + weight * rng.int(1, 12) - (rng.chance(0.08) ? rng.int(5, 40) : 0)),
         signature: rng.chance(0.4) ? rng.pick(SIGS[spec.language]) : undefined,
         weight,
+        // Seeded from the person (not the forum's stream), so adding contacts changed no other content.
+        contacts: contacts ?? personContacts(new Rng(hashString(`contacts:${options.seed}:${personId}`)), h),
         postCount: 0,
       };
       authors.push(author);
@@ -208,7 +223,7 @@ export function generateCommunity(options: GenerateOptions): Community {
     keyActors.forEach((actor, k) => {
       if ((forumIndex + k) % 4 === 3) return;
       const handle = aliasOf(actorRng, keyBases[k]!, spec.language);
-      const author = addAuthor(handle, actor.personId, true, 40 + actorRng.int(0, 30));
+      const author = addAuthor(handle, actor.personId, true, 40 + actorRng.int(0, 30), keyActorContacts(options.seed, k, actor.personId, keyBases[k]!, handle, spec.slug));
       actor.aliases.push({ forum: spec.slug, handle: author.handle });
     });
     for (let i = authors.length; i < size.authorsPerForum; i++) {
@@ -249,7 +264,7 @@ export function generateCommunity(options: GenerateOptions): Community {
         let at = start;
         for (let p = 0; p < length; p++) {
           const author = p === 0 ? starter : authors[rng.weighted(weights)]!;
-          const ctx = { rng, language: spec.language, topic, authorHandle: author.handle };
+          const ctx = { rng, language: spec.language, topic, authorHandle: author.handle, contacts: author.contacts };
           const quotes: SimPost[] = [];
           if (p > 0 && rng.chance(0.45)) {
             quotes.push(rng.chance(0.5) ? posts[0]! : posts[rng.int(0, posts.length - 1)]!);

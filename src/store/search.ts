@@ -80,26 +80,37 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
   if (fulltext && dialect === 'sqlite') {
     ({ pageIds, total } = await rankSqlite(db, toFts5(query), filters, hasPostFilters, params.limit, params.offset));
   } else {
-    let base: PostsQuery;
-    let score = sql<number>`0`;
-    if (fulltext) {
-      const tsquery = toTsquery(query);
-      base = db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${tsquery})`);
-      score = sql<number>`ts_rank_cd(posts.search, to_tsquery('simple', ${tsquery}))`;
-    } else {
-      base = db.selectFrom('posts');
-    }
+    let base: PostsQuery = fulltext
+      ? db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${toTsquery(query)})`)
+      : db.selectFrom('posts');
     base = applyFilters(base, filters);
     const counted = await db
       .selectFrom(base.select('posts.id').limit(COUNT_CAP + 1).as('matches'))
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     total = Number(counted.n);
-    const ranked = base.select(['posts.id as id', score.as('score')]);
-    pageIds = await (fulltext ? ranked.orderBy('score', 'desc').orderBy('posts.id') : ranked.orderBy('posts.posted_at', 'desc').orderBy('posts.id'))
-      .limit(params.limit)
-      .offset(params.offset)
-      .execute();
+    if (fulltext) {
+      // The same window as SQLite (see rankSqlite): ts_rank_cd reads each match's tsvector, the
+      // costly part, so only the newest RANK_WINDOW matches are scored.
+      const window = Math.max(RANK_WINDOW, params.offset + params.limit);
+      const candidates = base.select(['posts.id as id', 'posts.seq as seq', 'posts.search as search']).orderBy('posts.seq', 'desc').limit(window);
+      const ranked = await db
+        .selectFrom(candidates.as('c'))
+        .select(['c.id as id', sql<number>`ts_rank_cd(c.search, to_tsquery('simple', ${toTsquery(query)}))`.as('score')])
+        .orderBy('score', 'desc')
+        .orderBy('c.seq', 'desc')
+        .limit(params.limit)
+        .offset(params.offset)
+        .execute();
+      pageIds = ranked;
+    } else {
+      pageIds = await base.select(['posts.id as id', sql<number>`0`.as('score')])
+        .orderBy('posts.posted_at', 'desc')
+        .orderBy('posts.id')
+        .limit(params.limit)
+        .offset(params.offset)
+        .execute();
+    }
   }
 
   const details = pageIds.length === 0 ? [] : await postsWithContext(db)

@@ -90,15 +90,20 @@ export function pagerankMulti(
   const p = scratch[0]!;
   let x = scratch[1]!;
   let next = scratch[2]!;
-  for (let t = 0; t < T; t++) {
-    const tele = options.teleports[t]!;
+  // Interleave node-major: sequential writes (a topic-major loop strides through the n×T arrays
+  // once per topic).
+  const inits = options.teleports.map((tele, t) => {
     const init = options.starts?.[t] ?? tele;
-    const len = Math.min(n, init.length);
     let sum = 0;
+    const len = Math.min(n, init.length);
     for (let i = 0; i < len; i++) sum += init[i]!;
-    for (let i = 0; i < n; i++) {
-      p[i * T + t] = tele[i]!;
-      x[i * T + t] = sum > 0 ? (i < len ? init[i]! / sum : 0) : tele[i]!;
+    return sum > 0 ? { init, f: 1 / sum, len } : { init: tele, f: 1, len: n };
+  });
+  for (let i = 0, at = 0; i < n; i++) {
+    for (let t = 0; t < T; t++, at++) {
+      const s0 = inits[t]!;
+      p[at] = options.teleports[t]![i]!;
+      x[at] = i < s0.len ? s0.init[i]! * s0.f : 0;
     }
   }
   const dangling: number[] = [];
@@ -138,11 +143,9 @@ export function pagerankMulti(
       if (error[t]! < n * options.tolerance) converged[t] = true;
     }
   }
-  return Array.from({ length: T }, (_, t) => {
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = x[i * T + t]!;
-    return { values, iterations: iterations[t]!, converged: converged[t]! };
-  });
+  const results = Array.from({ length: T }, () => new Float64Array(n));
+  for (let i = 0, at = 0; i < n; i++) for (let t = 0; t < T; t++, at++) results[t]![i] = x[at]!;
+  return results.map((values, t) => ({ values, iterations: iterations[t]!, converged: converged[t]! }));
 }
 
 /**
@@ -224,6 +227,13 @@ export function pagerankPushMulti(
   });
 }
 
+/** A copy of a warm start, zero-padded when the graph gained nodes since. */
+function padded(start: Float64Array, n: number) {
+  const x = new Float64Array(n);
+  x.set(start.subarray(0, Math.min(n, start.length)));
+  return x;
+}
+
 /** HITS on the directed graph: hubs respond to many authorities, authorities are responded to. */
 export function hits(out: Csr, options: IterationOptions & { readonly start?: { hubs: Float64Array } }): {
   hubs: Float64Array;
@@ -232,7 +242,7 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
   converged: boolean;
 } {
   const { n, start, target, weight } = out;
-  let h = options.start ? Float64Array.from(options.start.hubs) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
+  let h = options.start ? padded(options.start.hubs, n) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
   // Iterates are max-normalised: a warm start (stored L1-normalised) must be on the same scale.
   if (options.start) normaliseMax(h);
   const a = new Float64Array(n);
@@ -275,7 +285,7 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
  */
 export function eigenvector(out: Csr, options: IterationOptions & { readonly start?: Float64Array }): IterativeResult {
   const { n, start, target, weight } = out;
-  let x = options.start ? Float64Array.from(options.start) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
+  let x = options.start ? padded(options.start, n) : new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
   let next = new Float64Array(n);
   let iterations = 0;
   let converged = false;

@@ -60,7 +60,15 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   let pr: { values: Float64Array } = { values: new Float64Array(n) };
   time('pagerank', () => {
     const topics = topTopics(options.features, config.maxTopics);
-    const teleports = topics.map(() => new Float64Array(n));
+    // Teleport vectors live only during this call: reuse the graph's buffers (an update then
+    // allocates less, which keeps V8 from scheduling a full GC of the whole heap inside it).
+    const scratch = scratchOf(graph);
+    const teleports = topics.map((_, k) => {
+      let tele = scratch.teleports[k];
+      if (tele?.length !== n) tele = scratch.teleports[k] = new Float64Array(n);
+      else tele.fill(0);
+      return tele;
+    });
     const column = new Map(topics.map((t, k) => [t, k]));
     for (const [authorId, f] of options.features) {
       if (f.topics.size === 0) continue;
@@ -80,12 +88,14 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     }
     const starts = topics.map((t) => previous?.topicPagerank.get(t));
     // Plain PageRank rides along as one more vector with a uniform teleport.
-    teleports.push(new Float64Array(n).fill(n === 0 ? 0 : 1 / n));
+    let uniform = scratch.teleports[topics.length];
+    if (uniform?.length !== n) uniform = scratch.teleports[topics.length] = new Float64Array(n);
+    teleports.push(uniform.fill(n === 0 ? 0 : 1 / n));
     starts.push(previous?.pagerank);
     const warm = starts.every((x): x is Float64Array => x !== undefined);
     const results = warm && previous && config.incrementalPagerank === 'push'
       ? pagerankPushMulti(out, { damping: config.damping, teleports, starts: starts.map((x) => extend(x, n)), epsilon: config.pushEpsilon / Math.max(1, n) })
-      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratchOf(graph) });
+      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratch.pagerank });
     if (warm && previous && config.incrementalPagerank === 'push') iterations.pushes = results.reduce((a, r) => a + ('pushes' in r ? (r.pushes as number) : 0), 0);
     topics.forEach((topic, k) => {
       iterations[`topic:${topic}`] = results[k]!.iterations;
@@ -98,9 +108,9 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
 
   // HITS and eigenvector centrality are global fixed points like PageRank: an incremental batch
   // warm-starts them from the previous vectors (new authors start at 0), which takes a few passes.
-  const h = time('hits', () => hits(out, { ...iter, ...(previous ? { start: { hubs: extend(previous.hubs, n) } } : {}) }));
+  const h = time('hits', () => hits(out, { ...iter, ...(previous ? { start: { hubs: previous.hubs } } : {}) }));
   iterations.hits = h.iterations;
-  const ev = time('eigenvector', () => eigenvector(out, { ...iter, ...(previous ? { start: extend(previous.eigenvector, n) } : {}) }));
+  const ev = time('eigenvector', () => eigenvector(out, { ...iter, ...(previous ? { start: previous.eigenvector } : {}) }));
   iterations.eigenvector = ev.iterations;
 
   const stale: string[] = [];
@@ -115,17 +125,15 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   if (previous) {
     // Metrics on the undirected graph are reused by an incremental batch (building the undirected
     // copy alone costs more than the update); new authors get neutral values until a full run.
-    coreness = new Uint32Array(n);
-    coreness.set(previous.coreness.subarray(0, Math.min(n, previous.n)));
-    degree = new Uint32Array(n);
-    degree.set(previous.degree.subarray(0, Math.min(n, previous.n)));
-    bc = extend(previous.betweenness, n);
+    // Same length (no new authors): share the previous arrays, which nothing mutates.
+    coreness = carry(previous.coreness, n, (k) => new Uint32Array(k));
+    degree = carry(previous.degree, n, (k) => new Uint32Array(k));
+    bc = carry(previous.betweenness, n, (k) => new Float64Array(k));
     betweennessMode = 'carried-over';
-    clusteringValues = extend(previous.clustering, n);
-    community = new Int32Array(n);
-    community.set(previous.community.subarray(0, Math.min(n, previous.n)));
+    clusteringValues = carry(previous.clustering, n, (k) => new Float64Array(k));
+    community = carry(previous.community, n, (k) => new Int32Array(k));
     communityCount = previous.communityCount;
-    for (let i = previous.n; i < n; i++) community[i] = communityCount++;
+    for (let i = previous.n; i < n; i++) community[i] = communityCount++; // only when not shared (n > previous.n)
     modularity = previous.modularity;
     stale.push('coreness', 'betweenness', 'clustering', 'communities');
   } else {
@@ -155,15 +163,24 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   };
 }
 
-// PageRank's interleaved n×T buffers, kept per graph so repeated incremental updates reuse them.
-const scratchByGraph = new WeakMap<InteractionGraph, Float64Array[]>();
-function scratchOf(graph: InteractionGraph): Float64Array[] {
+// PageRank's interleaved n×T buffers and the teleport vectors, kept per graph so repeated
+// incremental updates reuse them.
+interface Scratch { readonly pagerank: Float64Array[]; readonly teleports: Float64Array[] }
+const scratchByGraph = new WeakMap<InteractionGraph, Scratch>();
+function scratchOf(graph: InteractionGraph): Scratch {
   let scratch = scratchByGraph.get(graph);
   if (!scratch) {
-    scratch = [];
+    scratch = { pagerank: [], teleports: [] };
     scratchByGraph.set(graph, scratch);
   }
   return scratch;
+}
+
+function carry<T extends Uint32Array | Int32Array | Float64Array>(values: T, n: number, make: (n: number) => T): T {
+  if (values.length === n) return values;
+  const next = make(n);
+  next.set(values.subarray(0, Math.min(n, values.length)) as never);
+  return next;
 }
 
 export function topTopics(features: ReadonlyMap<string, AuthorFeatures>, max: number): string[] {

@@ -247,6 +247,30 @@ class ScoredActor implements ActorScore {
   }
 }
 
+/** First position in sorted `values` whose value is ≥ v. */
+function lowerBound(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position in sorted `values` whose value is > v. */
+function upperBound(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 type Scale = { readonly s: number; readonly denom: number };
 const PERCENTILE: Scale = { s: Number.NaN, denom: Number.NaN };
 
@@ -263,16 +287,17 @@ function scaleColumn(column: Column, members: Uint32Array, percentile: Float64Ar
     const present = new Uint32Array(members.length);
     for (let m = 0; m < members.length; m++) if (!missing?.[members[m]!]) present[count++] = members[m]!;
     if (count === 0) return null;
-    const sorted = present.subarray(0, count).sort((a, b) => raw[a]! - raw[b]!);
-    if (raw[sorted[0]!] === raw[sorted[count - 1]!]) return null;
-    // Average rank for ties, scaled to [0,1].
-    let k = 0;
-    while (k < count) {
-      let j = k;
-      while (j + 1 < count && raw[sorted[j + 1]!] === raw[sorted[k]!]) j++;
-      const pct = count === 1 ? 1 : (k + j) / 2 / (count - 1);
-      for (let t = k; t <= j; t++) percentile[sorted[t]!] = pct;
-      k = j + 1;
+    // Native numeric sort of the values (no comparator calls), then each author's average rank
+    // among ties from the first and last position of its value.
+    const values = new Float64Array(count);
+    for (let m = 0; m < count; m++) values[m] = raw[present[m]!]!;
+    values.sort();
+    if (values[0] === values[count - 1]) return null;
+    for (let m = 0; m < count; m++) {
+      const v = raw[present[m]!]!;
+      const first = lowerBound(values, v);
+      const last = upperBound(values, v) - 1;
+      percentile[present[m]!] = (first + last) / 2 / (count - 1);
     }
     return PERCENTILE;
   }

@@ -1,7 +1,8 @@
 import type { InteractionGraph } from './graph.js';
 import type { MetricsConfig } from './config.js';
 import type { AuthorFeatures } from './features.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerankMulti, pagerankPushMulti, sampleNodes } from './centrality.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, inCsr, pagerankMulti, pagerankPushMulti, sampleNodes } from './centrality.js';
+import type { InCsr } from './centrality.js';
 import { louvainCommunities, louvainCsr } from './communities.js';
 
 /** Every network metric, indexed like `graph.nodeIds`. */
@@ -54,6 +55,9 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   };
   const n = graph.order;
   const out = time('csr', () => graph.outCsr());
+  // One transpose serves the gather kernels of PageRank, HITS and eigenvector.
+  const scratch = scratchOf(graph);
+  const inEdges = time('csr', () => (scratch.inEdges = inCsr(out, scratch.inEdges)));
   const iter = { tolerance: previous ? config.incrementalTolerance : config.tolerance, maxIterations: config.maxIterations };
 
   const topicPagerank = new Map<string, Float64Array>();
@@ -62,7 +66,6 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     const topics = topTopics(options.features, config.maxTopics);
     // Teleport vectors live only during this call: reuse the graph's buffers (an update then
     // allocates less, which keeps V8 from scheduling a full GC of the whole heap inside it).
-    const scratch = scratchOf(graph);
     const teleports = topics.map((_, k) => {
       let tele = scratch.teleports[k];
       if (tele?.length !== n) tele = scratch.teleports[k] = new Float64Array(n);
@@ -95,7 +98,7 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     const warm = starts.every((x): x is Float64Array => x !== undefined);
     const results = warm && previous && config.incrementalPagerank === 'push'
       ? pagerankPushMulti(out, { damping: config.damping, teleports, starts: starts.map((x) => extend(x, n)), epsilon: config.pushEpsilon / Math.max(1, n) })
-      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratch.pagerank });
+      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratch.pagerank, inEdges });
     if (warm && previous && config.incrementalPagerank === 'push') iterations.pushes = results.reduce((a, r) => a + ('pushes' in r ? (r.pushes as number) : 0), 0);
     topics.forEach((topic, k) => {
       iterations[`topic:${topic}`] = results[k]!.iterations;
@@ -108,9 +111,9 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
 
   // HITS and eigenvector centrality are global fixed points like PageRank: an incremental batch
   // warm-starts them from the previous vectors (new authors start at 0), which takes a few passes.
-  const h = time('hits', () => hits(out, { ...iter, ...(previous ? { start: { hubs: previous.hubs } } : {}) }));
+  const h = time('hits', () => hits(out, { ...iter, inEdges, ...(previous ? { start: { hubs: previous.hubs } } : {}) }));
   iterations.hits = h.iterations;
-  const ev = time('eigenvector', () => eigenvector(out, { ...iter, ...(previous ? { start: previous.eigenvector } : {}) }));
+  const ev = time('eigenvector', () => eigenvector(out, { ...iter, inEdges, ...(previous ? { start: previous.eigenvector } : {}) }));
   iterations.eigenvector = ev.iterations;
 
   const stale: string[] = [];
@@ -163,9 +166,9 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   };
 }
 
-// PageRank's interleaved n×T buffers and the teleport vectors, kept per graph so repeated
+// PageRank's interleaved n×T buffers, the teleport vectors and the transposed CSR, kept per graph so repeated
 // incremental updates reuse them.
-interface Scratch { readonly pagerank: Float64Array[]; readonly teleports: Float64Array[] }
+interface Scratch { readonly pagerank: Float64Array[]; readonly teleports: Float64Array[]; inEdges?: InCsr }
 const scratchByGraph = new WeakMap<InteractionGraph, Scratch>();
 function scratchOf(graph: InteractionGraph): Scratch {
   let scratch = scratchByGraph.get(graph);

@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely';
 import type { ForumRecord } from '../core/records.js';
 import type { DialectName } from './dialect.js';
 import type BetterSqlite3 from 'better-sqlite3';
-import { ingestBatch, type IngestResult } from './ingest/index.js';
+import { approximatePostCount, deferIndexes, restoreOwnIndexes } from './ingest/bulk.js';
+import { ingestBatch, writeBatches, type Batch, type BatchCounts, type IngestResult } from './ingest/index.js';
 import { connect, type OpenOptions } from './open.js';
 import type { Database } from './schema.js';
 import { searchPosts, type SearchParams, type SearchResult } from './search.js';
 
 export type { Database } from './schema.js';
 export type { DialectName } from './dialect.js';
-export type { IngestResult } from './ingest/index.js';
+export type { Batch, BatchCounts, IngestResult } from './ingest/index.js';
 export type { SearchHit, SearchParams, SearchResult } from './search.js';
 export { DEFAULT_SQLITE_PATH, isPostgresUrl, type OpenOptions } from './open.js';
 
@@ -35,6 +36,27 @@ export class Store {
     return ingestBatch(this.db, this.sqlite, records);
   }
 
+  /** Writes batches already normalised (by `buildBatch`, possibly in a worker thread). */
+  ingestNormalised(batches: readonly Batch[]): Promise<BatchCounts> {
+    return writeBatches(this.db, this.sqlite, batches);
+  }
+
+  /**
+   * Before a large import: on SQLite, when the import will add at least `BULK_MIN_ROWS` rows and
+   * at least half as many as the store holds, drop the secondary indexes of posts and post_links
+   * until `endBulkImport` (see ingest/bulk.ts). Returns whether it did. PostgreSQL: never.
+   */
+  beginBulkImport(expectedRows: number): boolean {
+    if (this.sqlite === undefined || expectedRows < BULK_MIN_ROWS) return false;
+    if (expectedRows * 2 < approximatePostCount(this.sqlite)) return false;
+    return deferIndexes(this.sqlite) > 0;
+  }
+
+  /** Rebuilds what `beginBulkImport` deferred; safe to call when nothing was. */
+  endBulkImport(): void {
+    if (this.sqlite !== undefined) restoreOwnIndexes(this.sqlite);
+  }
+
   search(params: SearchParams): Promise<SearchResult> {
     return searchPosts(this.db, this.dialect, params);
   }
@@ -43,6 +65,9 @@ export class Store {
     await this.db.destroy();
   }
 }
+
+/** Below this many rows the incremental index inserts cost less than rebuilding the indexes. */
+export const BULK_MIN_ROWS = 20_000;
 
 export function openStore(options: OpenOptions = {}): Promise<Store> {
   return Store.open(options);

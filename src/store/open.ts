@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { DialectName } from './dialect.js';
+import { restoreOrphanedIndexes } from './ingest/bulk.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -44,7 +45,11 @@ export async function connect(options: OpenOptions = {}): Promise<StoreConnectio
   } else {
     connection = connectSqlite(url);
   }
-  if (options.migrate !== false) await migrate(connection);
+  if (options.migrate !== false) {
+    await migrate(connection);
+    // A bulk import that died left its deferred indexes unbuilt: build them now.
+    if (connection.sqlite !== undefined) restoreOrphanedIndexes(connection.sqlite);
+  }
   return connection;
 }
 

@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import type { ForumRecord } from '../../core/records.js';
 import type { Database } from '../schema.js';
 import { writeBatchKysely } from './kysely-writer.js';
-import { buildBatch } from './normalise.js';
-import { writeBatchSqlite } from './sqlite-writer.js';
-import type { IngestResult } from './types.js';
+import { buildBatch, type Batch } from './normalise.js';
+import { writeBatchesSqlite } from './sqlite-writer.js';
+import type { BatchCounts, IngestResult } from './types.js';
 
-export type { IngestResult } from './types.js';
-export { authorIdOf, normaliseTimestamp, postIdOf, siteIdOf } from './normalise.js';
+export type { IngestResult, BatchCounts } from './types.js';
+export type { Batch } from './normalise.js';
+export { authorIdOf, buildBatch, normaliseTimestamp, postIdOf, siteIdOf } from './normalise.js';
 
 /**
  * Writes one batch of records in a single transaction: either all of it lands or none of it.
@@ -21,10 +22,29 @@ export async function ingestBatch(
   records: readonly ForumRecord[],
 ): Promise<IngestResult> {
   const batch = buildBatch(records, new Date().toISOString());
+  return { ...(await writeBatches(db, sqlite, [batch])), ids: batch.ids };
+}
+
+/**
+ * Writes batches normalised elsewhere (the importer normalises in a worker thread). SQLite
+ * writes them all in one transaction; PostgreSQL one transaction per batch. Either way each
+ * batch lands whole or not at all.
+ */
+export async function writeBatches(
+  db: Kysely<Database>,
+  sqlite: BetterSqlite3.Database | undefined,
+  batches: readonly Batch[],
+): Promise<BatchCounts> {
   if (sqlite !== undefined) {
     // Hold Kysely's connection so no other query of ours can interleave with the transaction.
-    const counts = await db.connection().execute(async () => writeBatchSqlite(sqlite, batch));
-    return { ...counts, ids: batch.ids };
+    return db.connection().execute(async () => writeBatchesSqlite(sqlite, batches));
   }
-  return { ...(await writeBatchKysely(db, batch)), ids: batch.ids };
+  const total: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  for (const batch of batches) {
+    const counts = await writeBatchKysely(db, batch);
+    total.inserted += counts.inserted;
+    total.updated += counts.updated;
+    total.unchanged += counts.unchanged;
+  }
+  return total;
 }

@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { chunks } from '../../core/chunks.js';
 import type { Database } from '../schema.js';
-import { textForIndex } from '../search-text.js';
-import type { Batch, NormalisedPost, PostRow } from './normalise.js';
+import type { Batch, NormalisedPost } from './normalise.js';
 import type { BatchCounts } from './types.js';
 
 /**
@@ -28,12 +27,12 @@ export async function writeBatchKysely(db: Kysely<Database>, batch: Batch): Prom
       else if (hash !== post.row.content_hash) changed.push(post);
     }
     for (const chunk of chunks(fresh, POST_CHUNK)) {
-      await trx.insertInto('posts').values(chunk.map((p) => ({ ...p.row, search: tsvectorOf(p.row) }))).execute();
+      await trx.insertInto('posts').values(chunk.map((p) => ({ ...p.row, search: tsvectorOf(p) }))).execute();
     }
     for (const post of changed) {
       const { id, imported_at: _keepFirstImportTime, ...rest } = post.row;
       void _keepFirstImportTime;
-      await trx.updateTable('posts').set({ ...rest, search: tsvectorOf(post.row) }).where('id', '=', id).execute();
+      await trx.updateTable('posts').set({ ...rest, search: tsvectorOf(post) }).where('id', '=', id).execute();
     }
     for (const ids of chunks(changed.map((p) => p.row.id), 500)) await trx.deleteFrom('post_links').where('post_id', 'in', ids).execute();
     const links = [...fresh, ...changed].flatMap((p) => p.links);
@@ -42,8 +41,8 @@ export async function writeBatchKysely(db: Kysely<Database>, batch: Batch): Prom
   });
 }
 
-function tsvectorOf(row: PostRow) {
-  return sql<unknown>`setweight(to_tsvector('simple', ${textForIndex(row.title)}), 'A') || to_tsvector('simple', ${textForIndex(row.body_text)})`;
+function tsvectorOf(post: NormalisedPost) {
+  return sql<unknown>`setweight(to_tsvector('simple', ${post.search.title}), 'A') || to_tsvector('simple', ${post.search.body})`;
 }
 
 async function upsertContext(trx: Transaction<Database>, batch: Batch): Promise<void> {

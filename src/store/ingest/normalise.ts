@@ -2,6 +2,7 @@ import { contentHash, stableId } from '../../core/ids.js';
 import { htmlToText } from '../../core/html-text.js';
 import type { ForumRecord } from '../../core/records.js';
 import type { Database, PostsTable } from '../schema.js';
+import { textForIndex } from '../search-text.js';
 
 /**
  * Turns validated records into the rows of one batch: deduplicated sites, boards, threads and
@@ -13,6 +14,9 @@ export type LinkRow = { post_id: string; kind: 'quote' | 'reply'; target_externa
 export interface NormalisedPost {
   row: PostRow;
   links: LinkRow[];
+  /** Title and body as fed to the full-text index (textForIndex), prepared with the rest so a
+   * worker thread can do it and the writer only writes. */
+  search: { title: string; body: string };
 }
 
 export interface Batch {
@@ -95,7 +99,7 @@ export function normalisePost(record: ForumRecord, now: string): NormalisedPost 
   };
   for (const quoted of record.quotes ?? []) addLink('quote', quoted);
   if (record.reply_to !== undefined) addLink('reply', record.reply_to);
-  return { row, links };
+  return { row, links, search: { title: textForIndex(row.title), body: textForIndex(bodyText) } };
 }
 
 export function buildBatch(records: readonly ForumRecord[], now: string): Batch {

@@ -120,17 +120,13 @@ export function pagerankMulti(
     readonly inEdges?: InCsr;
   },
 ): IterativeResult[] {
-  const { n, weightSum } = out;
+  const { n } = out;
   const T = options.teleports.length;
   if (T === 0) return [];
-  const { start: inStart, source, weight: inWeight } = options.inEdges ?? inCsr(out);
-  const alpha = options.damping;
   const scratch = options.scratch ?? [];
-  for (let b = 0; b < 4; b++) if (scratch[b]?.length !== n * T) scratch[b] = new Float64Array(n * T);
+  for (let b = 0; b < 2; b++) if (scratch[b]?.length !== n * T) scratch[b] = new Float64Array(n * T);
   const p = scratch[0]!;
-  let x = scratch[1]!;
-  let next = scratch[2]!;
-  const y = scratch[3]!;
+  const x = scratch[1]!;
   // Interleave node-major: sequential writes (a topic-major loop strides through the n×T arrays
   // once per topic).
   const inits = options.teleports.map((tele, t) => {
@@ -147,9 +143,57 @@ export function pagerankMulti(
       x[at] = i < s0.len ? s0.init[i]! * s0.f : 0;
     }
   }
+  const run = pagerankInterleaved(out, {
+    ...options, T, p, pScale: new Float64Array(T).fill(1), x, inEdges: options.inEdges ?? inCsr(out), scratch: scratch.slice(2),
+  });
+  // The three iteration buffers rotate; keep all of them for the next call.
+  [scratch[1], scratch[2], scratch[3]] = [run.x, run.spare[0]!, run.spare[1]!];
+  return run.iterations.map((iterations, t) => ({ values: deinterleave(run.x, n, T, t), iterations, converged: run.converged[t]! }));
+}
+
+/** Column t of a node-major n×T array. */
+export function deinterleave(x: Float64Array, n: number, T: number, t: number): Float64Array {
+  const values = new Float64Array(n);
+  for (let i = 0, at = t; i < n; i++, at += T) values[i] = x[at]!;
+  return values;
+}
+
+/**
+ * The multi-vector PageRank iteration on node-major interleaved n×T arrays, the form an
+ * incremental update keeps between batches. Teleport t of node i is p[i·T + t] · pScale[t]
+ * (unnormalised counts and one scale per vector, so a batch patches only the touched authors'
+ * counts and the totals). `x` holds the start; the iteration swaps buffers, so the final iterate
+ * is returned as `x` (the given array or a scratch buffer) and the other two as `spare`, to be
+ * handed back next time.
+ */
+export function pagerankInterleaved(
+  out: Csr,
+  options: IterationOptions & {
+    readonly damping: number;
+    readonly T: number;
+    readonly p: Float64Array;
+    readonly pScale: Float64Array;
+    readonly x: Float64Array;
+    readonly inEdges: InCsr;
+    /** Up to two n×T buffers to iterate in (allocated when missing or of another size). */
+    readonly scratch?: readonly (Float64Array | undefined)[];
+  },
+): { x: Float64Array; spare: Float64Array[]; iterations: number[]; converged: boolean[] } {
+  const { n, weightSum } = out;
+  const { T, p, pScale } = options;
+  const { start: inStart, source, weight: inWeight } = options.inEdges;
+  const alpha = options.damping;
+  const buffer = (b: number): Float64Array => {
+    const given = options.scratch?.[b];
+    return given?.length === n * T ? given : new Float64Array(n * T);
+  };
+  let x = options.x;
+  let next = buffer(0);
+  const y = buffer(1);
   const dangling: number[] = [];
   for (let i = 0; i < n; i++) if (weightSum[i] === 0) dangling.push(i);
   const dangle = new Float64Array(T);
+  const base = new Float64Array(T);
   const error = new Float64Array(T);
   const iterations = new Array<number>(T).fill(0);
   const converged = new Array<boolean>(T).fill(false);
@@ -158,6 +202,7 @@ export function pagerankMulti(
     round++;
     dangle.fill(0);
     for (const i of dangling) for (let t = 0; t < T; t++) dangle[t]! += x[i * T + t]!;
+    for (let t = 0; t < T; t++) base[t] = (alpha * dangle[t]! + (1 - alpha)) * pScale[t]!;
     for (let i = 0, at = 0; i < n; i++) {
       const ws = weightSum[i]!;
       const inv = ws === 0 ? 0 : alpha / ws;
@@ -168,8 +213,8 @@ export function pagerankMulti(
       const b = v * T;
       const j0 = inStart[v]!;
       const j1 = inStart[v + 1]!;
-      // Four vectors per sweep of the in-row, summed in locals (registers): a generic inner loop
-      // over T re-loads and re-stores next[] on every edge.
+      // Eight (then four) vectors per sweep of the in-row, summed in locals (registers): a generic
+      // inner loop over T re-loads and re-stores next[] on every edge.
       let t0 = 0;
       for (; t0 + 8 <= T; t0 += 8) {
         let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
@@ -197,7 +242,7 @@ export function pagerankMulti(
         next[b + t0] = a0;
       }
       for (let t = 0; t < T; t++) {
-        const val = next[b + t]! + (alpha * dangle[t]! + (1 - alpha)) * p[b + t]!;
+        const val = next[b + t]! + base[t]! * p[b + t]!;
         next[b + t] = val;
         error[t]! += Math.abs(val - x[b + t]!);
       }
@@ -209,9 +254,7 @@ export function pagerankMulti(
       if (error[t]! < n * options.tolerance) converged[t] = true;
     }
   }
-  const results = Array.from({ length: T }, () => new Float64Array(n));
-  for (let i = 0, at = 0; i < n; i++) for (let t = 0; t < T; t++, at++) results[t]![i] = x[at]!;
-  return results.map((values, t) => ({ values, iterations: iterations[t]!, converged: converged[t]! }));
+  return { x, spare: [next, y], iterations, converged };
 }
 
 /**

@@ -52,7 +52,7 @@ export function technicalLabels(labels: readonly ActorLabel[] | undefined, minCo
 }
 
 // Sets are created on first use: most authors never share an indicator or name a tool.
-type Entry = { f: AuthorFeatures; months: Map<number, number>; ind: Set<string> | null; mal: Set<string> | null };
+type Entry = { id: string; f: AuthorFeatures; months: Map<number, number>; ind: Set<string> | null; mal: Set<string> | null };
 
 /**
  * Accumulates features batch by batch so an incremental update only touches the new posts;
@@ -63,6 +63,9 @@ export class FeatureAccumulator {
   /** Authors touched since the last snapshot: only their derived fields are recomputed. */
   private dirty = new Set<Entry>();
   private readonly result = new Map<string, AuthorFeatures>();
+  /** Technical topic → posts over every author (top topics without a pass over all authors). */
+  private readonly topics = new Map<string, number>();
+  private touchedIds: readonly string[] = [];
 
   constructor(private readonly minLabelConfidence: number) {}
 
@@ -76,7 +79,7 @@ export class FeatureAccumulator {
     }
     for (const p of input.posts) {
       const entry = this.ensure(p.authorId);
-      addPost(entry, p, index, this.minLabelConfidence);
+      addPost(entry, p, index, this.minLabelConfidence, this.topics);
       this.dirty.add(entry);
     }
   }
@@ -86,7 +89,9 @@ export class FeatureAccumulator {
    * `snapshot` updates them in place (an incremental update supersedes the previous result).
    */
   snapshot(): ReadonlyMap<string, AuthorFeatures> {
-    for (const { f, months, ind, mal } of this.dirty) {
+    const ids: string[] = [];
+    for (const { id, f, months, ind, mal } of this.dirty) {
+      ids.push(id);
       f.indicators = ind?.size ?? 0;
       f.malwareTools = mal?.size ?? 0;
       f.activeMonths = months.size;
@@ -94,7 +99,18 @@ export class FeatureAccumulator {
       f.consistency = consistency(months);
     }
     this.dirty = new Set();
+    this.touchedIds = ids;
     return this.result;
+  }
+
+  /** Authors whose features the last `snapshot` recomputed (an incremental update rescales only these). */
+  get lastTouched(): readonly string[] {
+    return this.touchedIds;
+  }
+
+  /** Posts per technical topic over all authors (live). */
+  get topicTotals(): ReadonlyMap<string, number> {
+    return this.topics;
   }
 
   /** How many authors were touched since the last snapshot (read before `snapshot`). */
@@ -106,6 +122,7 @@ export class FeatureAccumulator {
     let entry = this.byAuthor.get(authorId);
     if (!entry) {
       entry = {
+        id: authorId,
         f: {
           posts: 0, exploitPosts: 0, codePosts: 0, indicators: 0, malwareTools: 0, topics: new Map(),
           firstMs: Infinity, lastMs: -Infinity, activeMonths: 0, consistency: 0, tenureDays: 0, reputation: null,
@@ -130,6 +147,7 @@ function addPost(
   p: ActorPost,
   index: PostIndex,
   minLabelConfidence: number,
+  topicTotals: Map<string, number>,
 ): void {
   const f = entry.f;
   f.posts++;
@@ -138,7 +156,10 @@ function addPost(
   if (postLabels) {
     const labels = technicalLabels(postLabels, minLabelConfidence);
     if (labels.length > 0) f.exploitPosts++;
-    for (const l of labels) f.topics.set(l, (f.topics.get(l) ?? 0) + 1);
+    for (const l of labels) {
+      f.topics.set(l, (f.topics.get(l) ?? 0) + 1);
+      topicTotals.set(l, (topicTotals.get(l) ?? 0) + 1);
+    }
   }
   const entities = index.entitiesByPost.get(p.id);
   if (entities) {

@@ -1,7 +1,8 @@
 import type { InteractionGraph } from './graph.js';
 import type { MetricsConfig } from './config.js';
 import type { AuthorFeatures } from './features.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, inCsr, pagerankMulti, pagerankPushMulti, sampleNodes } from './centrality.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, inCsr, pagerankPushMulti, sampleNodes } from './centrality.js';
+import { PagerankState } from './pagerank-state.js';
 import type { InCsr } from './centrality.js';
 import { louvainCommunities, louvainCsr } from './communities.js';
 
@@ -37,6 +38,10 @@ export interface ComputeOptions {
   readonly features: ReadonlyMap<string, AuthorFeatures>;
   /** Warm start and carry-over of the expensive global metrics (incremental update). */
   readonly previous?: NodeMetrics;
+  /** Authors whose features changed since `previous` (their teleport counts are patched). */
+  readonly touched?: readonly string[];
+  /** Topic → posts over all authors, when the caller keeps it (else summed from `features`). */
+  readonly topicTotals?: ReadonlyMap<string, number>;
 }
 
 export function computeMetrics(graph: InteractionGraph, options: ComputeOptions): NodeMetrics {
@@ -60,53 +65,33 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   const inEdges = time('csr', () => (scratch.inEdges = inCsr(out, scratch.inEdges)));
   const iter = { tolerance: previous ? config.incrementalTolerance : config.tolerance, maxIterations: config.maxIterations };
 
-  const topicPagerank = new Map<string, Float64Array>();
+  let topicPagerank = new Map<string, Float64Array>();
   let pr: { values: Float64Array } = { values: new Float64Array(n) };
   time('pagerank', () => {
-    const topics = topTopics(options.features, config.maxTopics);
-    // Teleport vectors live only during this call: reuse the graph's buffers (an update then
-    // allocates less, which keeps V8 from scheduling a full GC of the whole heap inside it).
-    const teleports = topics.map((_, k) => {
-      let tele = scratch.teleports[k];
-      if (tele?.length !== n) tele = scratch.teleports[k] = new Float64Array(n);
-      else tele.fill(0);
-      return tele;
-    });
-    const column = new Map(topics.map((t, k) => [t, k]));
-    for (const [authorId, f] of options.features) {
-      if (f.topics.size === 0) continue;
-      const i = graph.nodeIndex.get(authorId);
-      if (i === undefined) continue;
-      for (const [topic, count] of f.topics) {
-        const k = column.get(topic);
-        if (k !== undefined) teleports[k]![i] = count;
-      }
+    const topics = options.topicTotals ? topTopicsOf(options.topicTotals, config.maxTopics) : topTopics(options.features, config.maxTopics);
+    if (previous && config.incrementalPagerank === 'push') {
+      scratch.pagerankState.owner = null;
+      const { teleports, starts } = pushInputs(topics, options.features, graph, previous);
+      const results = pagerankPushMulti(out, { damping: config.damping, teleports, starts, epsilon: config.pushEpsilon / Math.max(1, n) });
+      iterations.pushes = results.reduce((a, r) => a + r.pushes, 0);
+      topics.forEach((topic, k) => {
+        iterations[`topic:${topic}`] = results[k]!.iterations;
+        topicPagerank.set(topic, results[k]!.values);
+      });
+      const plain = results[topics.length]!;
+      pr = plain;
+      iterations.pagerank = plain.iterations;
+      return;
     }
-    for (const tele of teleports) {
-      let total = 0;
-      for (const v of tele) total += v;
-      // Every listed topic has posts, so total > 0; stay safe if a poster is not a node.
-      if (total > 0) for (let i = 0; i < n; i++) tele[i]! /= total;
-      else tele.fill(n === 0 ? 0 : 1 / n);
-    }
-    const starts = topics.map((t) => previous?.topicPagerank.get(t));
     // Plain PageRank rides along as one more vector with a uniform teleport.
-    let uniform = scratch.teleports[topics.length];
-    if (uniform?.length !== n) uniform = scratch.teleports[topics.length] = new Float64Array(n);
-    teleports.push(uniform.fill(n === 0 ? 0 : 1 / n));
-    starts.push(previous?.pagerank);
-    const warm = starts.every((x): x is Float64Array => x !== undefined);
-    const results = warm && previous && config.incrementalPagerank === 'push'
-      ? pagerankPushMulti(out, { damping: config.damping, teleports, starts: starts.map((x) => extend(x, n)), epsilon: config.pushEpsilon / Math.max(1, n) })
-      : pagerankMulti(out, { ...iter, damping: config.damping, teleports, starts, scratch: scratch.pagerank, inEdges });
-    if (warm && previous && config.incrementalPagerank === 'push') iterations.pushes = results.reduce((a, r) => a + ('pushes' in r ? (r.pushes as number) : 0), 0);
-    topics.forEach((topic, k) => {
-      iterations[`topic:${topic}`] = results[k]!.iterations;
-      topicPagerank.set(topic, results[k]!.values);
+    const run = scratch.pagerankState.run(out, inEdges, {
+      ...iter, damping: config.damping, topics, nodeIds: graph.nodeIds, nodeIndex: graph.nodeIndex, features: options.features,
+      ...(previous ? { previous: { owner: previous, pagerank: previous.pagerank, topicPagerank: previous.topicPagerank, ...(options.touched ? { touched: options.touched } : {}) } } : {}),
     });
-    const plain = results[topics.length]!;
-    pr = plain;
-    iterations.pagerank = plain.iterations;
+    topicPagerank = run.topicPagerank;
+    pr = { values: run.pagerank };
+    Object.assign(iterations, run.iterations);
+    iterations.pagerankPatched = run.patched ? 1 : 0;
   });
 
   // HITS and eigenvector centrality are global fixed points like PageRank: an incremental batch
@@ -159,21 +144,24 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   for (let u = 0; u < n; u++) {
     for (let j = out.start[u]!; j < out.start[u + 1]!; j++) inStrength[out.target[j]!]! += out.weight[j]!;
   }
-  return {
+  const result: NodeMetrics = {
     n, pagerank: pr.values, topicPagerank, hubs: h.hubs, authorities: h.authorities, eigenvector: ev.values,
     betweenness: bc, betweennessMode, coreness, clustering: clusteringValues, community, communityCount, modularity,
     inStrength, outStrength: out.weightSum, degree, stale, timingsMs: timings, cpuMs: cpu, iterations,
   };
+  // The kept PageRank iterate now belongs to this result: the next update may patch it.
+  if (!(previous && config.incrementalPagerank === 'push')) scratch.pagerankState.owner = result;
+  return result;
 }
 
-// PageRank's interleaved n×T buffers, the teleport vectors and the transposed CSR, kept per graph so repeated
-// incremental updates reuse them.
-interface Scratch { readonly pagerank: Float64Array[]; readonly teleports: Float64Array[]; inEdges?: InCsr }
+// PageRank's teleport counts and iterate (see PagerankState) and the transposed CSR, kept per
+// graph so repeated incremental updates patch and reuse them.
+interface Scratch { readonly pagerankState: PagerankState; inEdges?: InCsr }
 const scratchByGraph = new WeakMap<InteractionGraph, Scratch>();
 function scratchOf(graph: InteractionGraph): Scratch {
   let scratch = scratchByGraph.get(graph);
   if (!scratch) {
-    scratch = { pagerank: [], teleports: [] };
+    scratch = { pagerankState: new PagerankState() };
     scratchByGraph.set(graph, scratch);
   }
   return scratch;
@@ -189,7 +177,36 @@ function carry<T extends Uint32Array | Int32Array | Float64Array>(values: T, n: 
 export function topTopics(features: ReadonlyMap<string, AuthorFeatures>, max: number): string[] {
   const counts = new Map<string, number>();
   for (const f of features.values()) for (const [t, c] of f.topics) counts.set(t, (counts.get(t) ?? 0) + c);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([t]) => t);
+  return topTopicsOf(counts, max);
+}
+
+/** The `max` most frequent topics of a topic → posts map, ties by name. */
+export function topTopicsOf(counts: ReadonlyMap<string, number>, max: number): string[] {
+  return [...counts.entries()].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([t]) => t);
+}
+
+/** Normalised teleport vectors and warm starts for the residual-push variant. */
+function pushInputs(topics: readonly string[], features: ReadonlyMap<string, AuthorFeatures>, graph: InteractionGraph, previous: NodeMetrics): { teleports: Float64Array[]; starts: Float64Array[] } {
+  const n = graph.order;
+  const teleports = topics.map(() => new Float64Array(n));
+  const column = new Map(topics.map((t, k) => [t, k]));
+  for (const [authorId, f] of features) {
+    const i = graph.nodeIndex.get(authorId);
+    if (i === undefined) continue;
+    for (const [topic, count] of f.topics) {
+      const k = column.get(topic);
+      if (k !== undefined) teleports[k]![i] = count;
+    }
+  }
+  teleports.push(new Float64Array(n).fill(1));
+  for (const tele of teleports) {
+    let total = 0;
+    for (const v of tele) total += v;
+    if (total > 0) for (let i = 0; i < n; i++) tele[i]! /= total;
+    else tele.fill(n === 0 ? 0 : 1 / n);
+  }
+  const starts = [...topics.map((t, k) => previous.topicPagerank.get(t) ?? teleports[k]!), previous.pagerank].map((x) => extend(x, n));
+  return { teleports, starts };
 }
 
 function extend(values: Float64Array, n: number): Float64Array {

@@ -3,6 +3,7 @@ import { FeatureAccumulator, indexByPost, type AuthorFeatures } from './features
 import { InteractionGraph } from './graph.js';
 import { computeMetrics, type NodeMetrics } from './metrics.js';
 import { scoreActors, type ActorScore } from './score.js';
+import { ScoreInputs } from './score-inputs.js';
 import type { ActorAuthor, ActorInput } from './types.js';
 
 /**
@@ -29,6 +30,7 @@ export interface RankResult {
   readonly touchedAuthors: number;
   /** Internal incremental state. */
   readonly accumulator: FeatureAccumulator;
+  readonly scoreInputs: ScoreInputs;
 }
 
 export function rankActors(input: ActorInput, config: ActorsConfig = DEFAULT_ACTORS_CONFIG): RankResult {
@@ -37,7 +39,7 @@ export function rankActors(input: ActorInput, config: ActorsConfig = DEFAULT_ACT
   const authors = new Map<string, ActorAuthor>();
   for (const a of input.authors) authors.set(a.id, a);
   const accumulator = new FeatureAccumulator(config.minLabelConfidence);
-  return finish(graph, authors, accumulator, input, config, undefined, t0, 0, input.posts.length);
+  return finish(graph, authors, accumulator, input, config, undefined, undefined, t0, 0, input.posts.length);
 }
 
 /**
@@ -56,14 +58,14 @@ export function updateRanking(previous: RankResult, delta: ActorInput, options: 
   const sinceFull = previous.postsSinceFull + delta.posts.length;
   const recompute = options.full === true || sinceFull > previous.config.metrics.maxStaleFraction * previous.postsAtFull;
   return finish(
-    previous.graph, authors, previous.accumulator, delta, previous.config, recompute ? undefined : previous.metrics, t0,
+    previous.graph, authors, previous.accumulator, delta, previous.config, recompute ? undefined : previous.metrics, previous.scoreInputs, t0,
     recompute ? 0 : sinceFull, recompute ? previous.postsAtFull + sinceFull : previous.postsAtFull,
   );
 }
 
 /** Re-scores an existing result with other weights (ablations) without recomputing metrics. */
 export function rescore(result: RankResult, weights: ActorsConfig['weights']): readonly ActorScore[] {
-  return scoreActors(result.graph.nodeIds, result.metrics, result.features, result.authors, weights, result.graph.siteOf);
+  return scoreActors(result.graph.nodeIds, result.metrics, result.features, result.authors, weights, result.graph.siteOf, result.scoreInputs);
 }
 
 function finish(
@@ -73,6 +75,7 @@ function finish(
   batch: ActorInput,
   config: ActorsConfig,
   previous: NodeMetrics | undefined,
+  previousInputs: ScoreInputs | undefined,
   t0: number,
   postsSinceFull: number,
   postsAtFull: number,
@@ -98,10 +101,20 @@ function finish(
     touched = accumulator.touched;
     return accumulator.snapshot();
   });
-  const metrics = computeMetrics(graph, { config: config.metrics, features, ...(previous ? { previous } : {}) });
+  const metrics = computeMetrics(graph, {
+    config: config.metrics, features, topicTotals: accumulator.topicTotals,
+    ...(previous ? { previous, touched: accumulator.lastTouched } : {}),
+  });
   for (const [k, v] of Object.entries(metrics.timingsMs)) timings[`metrics.${k}`] = v;
   for (const [k, v] of Object.entries(metrics.cpuMs)) cpu[`metrics.${k}`] = v;
-  const scores = time('score', () => scoreActors(graph.nodeIds, metrics, features, authors, config.weights, graph.siteOf));
+  let scoreInputs: ScoreInputs | undefined;
+  const scores = time('score', () => {
+    // Only the authors this batch touched (and new ones) have new content/seniority inputs.
+    scoreInputs = previousInputs
+      ? previousInputs.update(graph.nodeIds, graph.nodeIndex, features, authors, graph.siteOf, accumulator.lastTouched)
+      : ScoreInputs.build(graph.nodeIds, features, authors, graph.siteOf);
+    return scoreActors(graph.nodeIds, metrics, features, authors, config.weights, graph.siteOf, scoreInputs);
+  });
   timings.total = performance.now() - t0;
-  return { config, graph, metrics, features, authors, scores, timingsMs: timings, cpuMs: cpu, postsSinceFull, postsAtFull, touchedAuthors: touched, accumulator };
+  return { config, graph, metrics, features, authors, scores, timingsMs: timings, cpuMs: cpu, postsSinceFull, postsAtFull, touchedAuthors: touched, accumulator, scoreInputs: scoreInputs! };
 }

@@ -2,6 +2,7 @@ import type { ScoreWeights } from './config.js';
 import type { AuthorFeatures } from './features.js';
 import type { NodeMetrics } from './metrics.js';
 import type { ActorAuthor } from './types.js';
+import { ScoreInputs } from './score-inputs.js';
 
 /**
  * The key-hacker score. Each raw feature is scaled per site to [0,1] with
@@ -65,35 +66,12 @@ export function scoreActors(
   weights: ScoreWeights,
   /** Site of each node (graph.siteOf); looked up in `authors` when absent. */
   sites: readonly string[] = [],
+  /** Content/seniority/reputation columns when the caller keeps them between updates. */
+  inputs: ScoreInputs = ScoreInputs.build(nodeIds, features, authors, sites),
 ): ActorScore[] {
   const n = nodeIds.length;
-  // One pass over the authors fills every content/seniority column and reputation (plain
-  // property reads: a keyed loop over feature names is megamorphic and several times slower).
-  const exploitPosts = new Float64Array(n);
-  const codePosts = new Float64Array(n);
-  const indicators = new Float64Array(n);
-  const malwareTools = new Float64Array(n);
-  const tenureDays = new Float64Array(n);
-  const activeMonths = new Float64Array(n);
-  const consistency = new Float64Array(n);
-  const reputation = new Float64Array(n);
-  const repMissing = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = nodeIds[i] as string;
-    const f = features.get(id);
-    if (f) {
-      exploitPosts[i] = f.exploitPosts;
-      codePosts[i] = f.codePosts;
-      indicators[i] = f.indicators;
-      malwareTools[i] = f.malwareTools;
-      tenureDays[i] = f.tenureDays;
-      activeMonths[i] = f.activeMonths;
-      consistency[i] = f.consistency;
-    }
-    const r = authors.get(id)?.reputation ?? f?.reputation ?? null;
-    if (r === null) repMissing[i] = 1;
-    else reputation[i] = r;
-  }
+  if (inputs.n !== n) throw new RangeError(`scoreActors: inputs cover ${inputs.n} authors, the graph has ${n}`);
+  const { exploitPosts, codePosts, indicators, malwareTools, tenureDays, activeMonths, consistency, reputation, repMissing } = inputs;
   const topicMax = topicPagerankNormalised(metrics);
   const coreness = new Float64Array(n);
   for (let i = 0; i < n; i++) coreness[i] = metrics.coreness[i]!;
@@ -122,38 +100,35 @@ export function scoreActors(
   };
 
   // Sites partition the nodes: per site, a typed list of its members.
-  const siteNo = new Map<string, number>();
-  const siteOfNode = new Uint32Array(n);
-  const siteSize: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const site = sites[i] ?? authors.get(nodeIds[i] as string)?.siteId ?? '';
-    let k = siteNo.get(site);
-    if (k === undefined) {
-      k = siteSize.length;
-      siteNo.set(site, k);
-      siteSize.push(0);
-    }
-    siteOfNode[i] = k;
-    siteSize[k]! += 1;
-  }
+  const { siteOfNode, siteNames } = inputs;
+  const siteSize = new Array<number>(siteNames.length).fill(0);
+  for (let i = 0; i < n; i++) siteSize[siteOfNode[i]!]! += 1;
   const siteMembers = siteSize.map((size) => new Uint32Array(size));
   const fill = new Uint32Array(siteSize.length);
   for (let i = 0; i < n; i++) {
     const k = siteOfNode[i]!;
     siteMembers[k]![fill[k]!++] = i;
   }
-  const siteNames = [...siteNo.keys()];
 
   // Normalised columns are shared across sites; per site we keep only the effective weights.
   // Breakdowns are built lazily: at 100k actors, materialising ~20 objects per actor costs more
   // than all the scoring arithmetic.
   // Only the percentile column is materialised; log-scaled values are recomputed from the
   // per-site scale when a breakdown is asked for (saves a column-sized array per feature).
-  const percentile = new Float64Array(n);
+  // Reputation percentiles only change when a reputation (or the set of authors) does.
+  const memo = inputs.percentile;
+  const percentile = memo?.values ?? new Float64Array(n);
+  const percentileSites: boolean[] = [];
   const siteWeights: { featureWeight: Float64Array; groupWeight: Record<GroupName, number>; scales: (Scale | null)[] }[] = [];
   const score = new Float64Array(n);
-  siteMembers.forEach((members) => {
-    const scales = columns.map((c) => scaleColumn(c, members, percentile));
+  siteMembers.forEach((members, site) => {
+    const scales = columns.map((c) => {
+      if (c.kind !== 'percentile') return scaleColumn(c, members, percentile);
+      const known = memo?.perSite[site];
+      const scale = known === undefined ? scaleColumn(c, members, percentile) : known ? PERCENTILE : null;
+      percentileSites.push(scale === PERCENTILE);
+      return scale;
+    });
     const featureWeightSum: Record<GroupName, number> = { network: 0, content: 0, seniority: 0, reputation: 0 };
     columns.forEach((c, k) => { if (scales[k]) featureWeightSum[c.group] += c.weight; });
     let totalGroupWeight = 0;
@@ -182,6 +157,7 @@ export function scoreActors(
       }
     });
   });
+  inputs.percentile ??= { values: percentile, perSite: percentileSites };
   const normalisedOf = (k: number, i: number, scale: Scale | null): number => {
     if (!scale) return 0;
     if (scale === PERCENTILE) return percentile[i]!;
@@ -205,21 +181,53 @@ export function scoreActors(
     return { groups, community: metrics.community[i] ?? -1, topTopics: topicMax.top(i, 3) };
   };
 
-  // Sort by score (ids break ties, for a deterministic order) on a typed index array.
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => score[b]! - score[a]! || ((nodeIds[a] as string) < (nodeIds[b] as string) ? -1 : 1));
-  const siteRank = new Map<string, number>();
+  const order = sortByScore(score, nodeIds);
+  const siteRank = new Uint32Array(siteNames.length);
+  const handles = inputs.handles;
   const result: ActorScore[] = new Array<ActorScore>(n);
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
-    const site = siteNames[siteOfNode[i]!] as string;
-    const rank = (siteRank.get(site) ?? 0) + 1;
-    siteRank.set(site, rank);
-    const id = nodeIds[i] as string;
-    result[k] = new ScoredActor(id, site, authors.get(id)?.handle ?? id, score[i]!, rank, k + 1, i, breakdownOf);
+    const site = siteOfNode[i]!;
+    const rank = ++siteRank[site]!;
+    result[k] = new ScoredActor(nodeIds[i] as string, siteNames[site] as string, handles[i] as string, score[i]!, rank, k + 1, i, breakdownOf);
   }
   return result;
 }
+
+/**
+ * Node indices by score, best first, ids breaking ties (deterministic). A comparator sort of 100k
+ * indices costs ~1.4M closure calls; instead each score's upper 32 bits (sign, exponent and the
+ * top 20 mantissa bits: scores are ≥ 0, so the bit order is the numeric order) are packed with
+ * the node index in the lower 32 bits and the packed doubles sorted natively. Only runs that
+ * share the upper word (scores within ~1e-6 relative, ties included) need the exact comparator.
+ */
+export function sortByScore(score: Float64Array, nodeIds: readonly string[]): Uint32Array {
+  const n = score.length;
+  const packed = new Float64Array(n);
+  const words = new Uint32Array(packed.buffer);
+  const scoreWords = new Uint32Array(score.buffer, score.byteOffset, 2 * n);
+  const hi = LITTLE_ENDIAN ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const s = score[i]!;
+    if (!(s >= 0)) throw new RangeError(`sortByScore: score ${s} of ${nodeIds[i]} is not a non-negative number`);
+    words[2 * i + hi] = scoreWords[2 * i + hi]!;
+    words[2 * i + 1 - hi] = i;
+  }
+  packed.sort();
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = words[2 * (n - 1 - k) + 1 - hi]!;
+  const cmp = (a: number, b: number): number => score[b]! - score[a]! || ((nodeIds[a] as string) < (nodeIds[b] as string) ? -1 : 1);
+  for (let k = 0; k < n;) {
+    const top = scoreWords[2 * order[k]! + hi]!;
+    let end = k + 1;
+    while (end < n && scoreWords[2 * order[end]! + hi] === top) end++;
+    if (end - k > 1) order.subarray(k, end).sort(cmp);
+    k = end;
+  }
+  return order;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * One actor's score. The breakdown is computed on first access (and included by JSON.stringify

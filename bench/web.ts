@@ -176,8 +176,8 @@ function overviewAssets(): string[] {
 /**
  * Fresh profile each time (nothing cached): navigate with a session cookie and wait until both
  * Overview charts are drawn. The time is the page's own: the later of the two `chart-drawn`
- * performance marks, which each chart sets on its first ECharts `finished` event (drawn on its
- * canvas, nothing pending). It does not include the test driver's polling, which checks for an
+ * performance marks, which each chart sets in uPlot's first `draw` hook (axes and every series
+ * drawn on its canvas, with the data). It does not include the test driver's polling, which checks for an
  * element with back-off pauses of up to 500 ms; that figure is reported separately.
  */
 async function browserLoads(base: string, cookie: string, n: number): Promise<BrowserLoads> {

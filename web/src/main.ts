@@ -1,16 +1,15 @@
 /**
  * The entry module has no React in it, so it runs as soon as this small file has arrived and
- * starts what the first page needs — the session check and, on the Overview, its data and the
- * chart code — while React and the app are still downloading and being evaluated.
+ * starts what the first page needs — the session check and, on the Overview, its data — while
+ * React, the app and the chart code (all modulepreloaded by index.html) are still downloading
+ * and being evaluated.
  */
-import { loadCharts } from './components/chart-loader';
 import { OVERVIEW, SESSION, prefetch } from './lib/prefetch';
+// uPlot's few rules go into the entry's stylesheet (linked by index.html), not a CSS file the
+// app chunk would add later.
+import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
-// The chart code first: static files are quick to serve, the overview takes the server longer.
-if (window.location.pathname === '/') {
-  loadCharts().catch(() => undefined); // a Chart that needs it tries again
-  prefetch(OVERVIEW);
-}
+if (window.location.pathname === '/') prefetch(OVERVIEW);
 prefetch(SESSION);
 void import('./mount'); // already downloading: index.html preloads it

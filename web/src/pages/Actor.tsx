@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { Chart } from '../components/Chart';
 import { ActorLink, IndicatorLink } from '../components/Links';
 import { Empty, Load } from '../components/States';
+import type { ChartSpec } from '../lib/chart-spec';
 import { safeHref, when } from '../lib/text';
 import type { Portrait } from '../lib/types';
 import { useApi } from '../lib/useApi';
@@ -12,17 +13,13 @@ export function ActorPage({ id }: { id: string }) {
 }
 
 function PortraitBody({ p }: { p: Portrait }) {
-  const hours = useMemo(() => ({
-    grid: { left: 36, right: 8, top: 16, bottom: 28 },
-    xAxis: { type: 'category', data: p.activity.hourUtc.map((_, h) => String(h)), name: 'UTC hour' },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [{ name: 'posts', type: 'bar', data: p.activity.hourUtc }],
+  const hours = useMemo((): ChartSpec => ({
+    kind: 'bars', xName: 'UTC hour', x: p.activity.hourUtc.map((_, h) => String(h)),
+    series: { name: 'posts', values: p.activity.hourUtc },
   }), [p]);
-  const monthly = useMemo(() => ({
-    grid: { left: 36, right: 8, top: 16, bottom: 28 },
-    xAxis: { type: 'category', data: p.activity.monthly.map((m) => m.month) },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [{ name: 'posts', type: 'bar', data: p.activity.monthly.map((m) => m.posts) }],
+  const monthly = useMemo((): ChartSpec => ({
+    kind: 'bars', xName: 'month', x: p.activity.monthly.map((m) => m.month),
+    series: { name: 'posts', values: p.activity.monthly.map((m) => m.posts) },
   }), [p]);
   const profile = safeHref(p.actor.profileUrl);
   const tz = p.activity.timezone;
@@ -40,11 +37,11 @@ function PortraitBody({ p }: { p: Portrait }) {
       {profile !== null && <p><a href={profile} target="_blank" rel="noopener noreferrer nofollow">Forum profile</a></p>}
       <div className="grid2">
         <div className="card"><h2>Activity by hour (UTC)</h2>
-          {p.posts === 0 ? <Empty title="No posts" /> : <Chart option={hours} height={200} label="Posts per UTC hour" />}
+          {p.posts === 0 ? <Empty title="No posts" /> : <Chart spec={hours} height={200} label="Posts per UTC hour" />}
           <p className="muted small">Estimated time zone: {tz.utcOffsetHours === null ? 'not enough dated posts' : `UTC${tz.utcOffsetHours >= 0 ? '+' : ''}${tz.utcOffsetHours} (confidence ${Math.round(tz.confidence * 100)}%)`}</p>
         </div>
         <div className="card"><h2>Activity by month</h2>
-          {p.activity.monthly.length === 0 ? <Empty title="No dated posts" /> : <Chart option={monthly} height={200} label="Posts per month" />}
+          {p.activity.monthly.length === 0 ? <Empty title="No dated posts" /> : <Chart spec={monthly} height={200} label="Posts per month" />}
         </div>
       </div>
       <div className="grid3">

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { Chart } from '../components/Chart';
 import { ActorLink, PostLink } from '../components/Links';
 import { Empty, Load } from '../components/States';
+import type { ChartSpec } from '../lib/chart-spec';
 import { OVERVIEW } from '../lib/prefetch';
 import { Link } from '../lib/router';
 import { compact, when } from '../lib/text';
@@ -19,22 +20,13 @@ export function OverviewPage() {
 }
 
 function OverviewBody({ o }: { o: Overview }) {
-  // The grids have fixed margins wide enough for their labels (up to 100,000 posts a day; board
-  // names are truncated to 150 px), so ECharts' outer-bounds pass, which lays the axes out once
-  // more only to measure them, is switched off: it was a sixth of the charts' first render.
-  const volume = useMemo(() => ({
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 60, right: 16, top: 36, bottom: 56, outerBoundsMode: 'none' },
-    xAxis: { type: 'category', data: o.perDay.days },
-    yAxis: { type: 'value', name: 'posts' },
-    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
-    series: o.perDay.series.map((s) => ({ name: s.label, type: 'line', stack: 'posts', areaStyle: {}, symbol: 'none', data: s.counts })),
+  const volume = useMemo((): ChartSpec => ({
+    kind: 'lines', x: o.perDay.days, xName: 'day', yName: 'posts', stacked: true, zoom: true,
+    series: o.perDay.series.map((s) => ({ name: s.label, values: s.counts })),
   }), [o]);
-  const categories = useMemo(() => ({
-    grid: { left: 160, right: 24, top: 8, bottom: 24, outerBoundsMode: 'none' },
-    xAxis: { type: 'value' },
-    yAxis: { type: 'category', inverse: true, data: o.categories.map((c) => `${c.site} / ${c.board}`), axisLabel: { width: 150, overflow: 'truncate' } },
-    series: [{ name: 'posts', type: 'bar', data: o.categories.map((c) => c.posts) }],
+  const categories = useMemo((): ChartSpec => ({
+    kind: 'bars', horizontal: true, xName: 'board', x: o.categories.map((c) => `${c.site} / ${c.board}`),
+    series: { name: 'posts', values: o.categories.map((c) => c.posts) },
   }), [o]);
 
   if (o.totals.posts === 0) {
@@ -49,11 +41,11 @@ function OverviewBody({ o }: { o: Overview }) {
       <div className="grid2">
         <div className="card">
           <h2>Posts per day and site</h2>
-          {o.perDay.days.length === 0 ? <Empty title="No dated posts" /> : <Chart option={volume} label="Posts per day, stacked by site" />}
+          {o.perDay.days.length === 0 ? <Empty title="No dated posts" /> : <><Chart spec={volume} label="Posts per day, stacked by site" /><p className="hint">Drag across the chart to zoom in, double-click to zoom out; click a site to hide it.</p></>}
         </div>
         <div className="card">
           <h2>Busiest categories</h2>
-          {o.categories.length === 0 ? <Empty title="No posts in the window" /> : <Chart option={categories} label="Posts per board" />}
+          {o.categories.length === 0 ? <Empty title="No posts in the window" /> : <Chart spec={categories} label="Posts per board" />}
         </div>
       </div>
       <div className="grid3">

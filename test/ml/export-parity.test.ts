@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Model } from '../../src/ml/model.js';
-import { exportOnnx } from '../../src/ml/onnx/export.js';
+import { exportOnnx, type ExportOptions } from '../../src/ml/onnx/export.js';
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/ml/spec.js';
 import { maxAbsDiff, needsAddon, randomTokens, rng, tokenSpec } from './helpers.js';
 
@@ -18,7 +19,7 @@ function excess(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-async function parity(spec: ModelSpec, options: { emptyRow?: boolean } = {}, rows = 7): Promise<void> {
+async function parity(spec: ModelSpec, options: { emptyRow?: boolean; exportOptions?: ExportOptions } = {}, rows = 7): Promise<void> {
   const model = Model.create(spec, { seed: 7 });
   // Perturb every parameter so biases, norms and CRF tables are not at their neutral init.
   const r = rng(3);
@@ -31,7 +32,7 @@ async function parity(spec: ModelSpec, options: { emptyRow?: boolean } = {}, row
       : Float32Array.from({ length: rows * input.dim }, () => r() * 2 - 1);
   // A row of nothing but padding: masked max pooling must reproduce torch's -1e9 floor.
   if (options.emptyRow && x instanceof Int32Array && input.kind === 'tokens') x.fill(input.padId ?? 0, (rows - 1) * input.seqLen);
-  const { bytes } = exportOnnx(model.spec, model.parameters());
+  const { bytes } = exportOnnx(model.spec, model.parameters(), {}, options.exportOptions);
   // Full optimisation, as served: the blocked (NCHWc) conv kernels and fusions must keep parity.
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const width = input.kind === 'tokens' ? input.seqLen : input.dim;
@@ -124,6 +125,14 @@ const cases: Record<string, ModelSpec> = {
     input: { kind: 'features', dim: 10 },
     layers: [{ type: 'linear', units: 16 }, { type: 'layer_norm' }, { type: 'activation', fn: 'relu' }, { type: 'linear', units: 2 }],
   },
+  'conv1d dilated, straight after the embedding (folded offsets j·d)': tokenSpec(
+    [{ type: 'embedding', dim: 8 }, { type: 'dropout', p: 0.1 }, { type: 'conv1d', filters: 16, kernel: 5, dilation: 2 }, { type: 'activation', fn: 'relu' }, { type: 'dropout', p: 0.1 }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }],
+    { seqLen: 16 },
+  ),
+  'conv1d with a non-zero padding id': {
+    ...tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'conv1d', filters: 16, kernel: 3 }, { type: 'activation', fn: 'relu' }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }]),
+    input: { kind: 'tokens', vocabSize: 40, seqLen: 12, padId: 3 },
+  },
   'whole model: char-CNN': tokenSpec(
     [
       { type: 'embedding', dim: 16 },
@@ -175,3 +184,48 @@ for (const name of Object.keys(cases).filter((n) => /conv1d|char-CNN|pool|transf
     await parity(cases[name]!, { emptyRow: true });
   });
 }
+
+// Embedding → conv1d is folded into lookup tables and run in chunks by default (the cases above).
+// The same cases again with several chunks and a partial last one (7 rows, 3 per chunk), and with
+// the fold disabled, so the Conv path keeps its parity too.
+const convCases = Object.keys(cases).filter((n) => /conv1d|char-CNN/.test(n) && !/CRF/.test(n));
+for (const name of convCases) {
+  test(`ONNX export parity, folded conv in chunks of 3 rows: ${name}`, async (t) => {
+    if (!needsAddon(t)) return;
+    await parity(cases[name]!, { emptyRow: true, exportOptions: { chunkRows: 3 } });
+  });
+  test(`ONNX export parity, fold disabled (Conv op): ${name}`, async (t) => {
+    if (!needsAddon(t)) return;
+    await parity(cases[name]!, { emptyRow: true, exportOptions: { fold: false } });
+  });
+}
+
+test('folding: applies to embedding → conv1d within the table cap, and only then', async (t) => {
+  if (!needsAddon(t)) return;
+  const model = Model.create(cases['whole model: char-CNN']!, { seed: 1 });
+  const ops = (options: ExportOptions) => {
+    const types = new Set(onnxProto.onnx.ModelProto.decode(exportOnnx(model.spec, model.parameters(), {}, options).bytes).graph!.node!.map((n) => n.opType));
+    return { conv: types.has('Conv'), loop: types.has('Loop') };
+  };
+  // Tables: kernel 5 × (vocab 100 + 1) × 32 filters × 4 bytes = 64,640 bytes.
+  assert.deepEqual(ops({}), { conv: false, loop: true });
+  assert.deepEqual(ops({ foldMaxBytes: 64_640 }), { conv: false, loop: true });
+  assert.deepEqual(ops({ foldMaxBytes: 64_639 }), { conv: true, loop: false });
+  assert.deepEqual(ops({ fold: false }), { conv: true, loop: false });
+  assert.deepEqual(ops({ chunkRows: 0 }), { conv: false, loop: false });
+});
+
+test('folded, chunked graph: an empty batch gives empty outputs, a large batch matches small ones', async (t) => {
+  if (!needsAddon(t)) return;
+  const spec = cases['whole model: char-CNN']!;
+  const model = Model.create(spec, { seed: 5 });
+  const seqLen = 64;
+  const session = await ort.InferenceSession.create(exportOnnx(model.spec, model.parameters(), {}, { chunkRows: 4 }).bytes, { intraOpNumThreads: 1 });
+  const empty = await session.run({ input_ids: new ort.Tensor('int32', new Int32Array(0), [0, seqLen]) });
+  assert.deepEqual(empty.logits!.dims, [0, 3]);
+  const x = randomTokens(13, seqLen, 100, 21);
+  const all = (await session.run({ input_ids: new ort.Tensor('int32', x, [13, seqLen]) })).logits!.data as Float32Array;
+  const torchOut = await model.predict(x, 5);
+  assert.ok(maxAbsDiff(torchOut.output, all) < TOL, `differs by ${maxAbsDiff(torchOut.output, all)}`);
+  await session.release();
+});

@@ -2,6 +2,8 @@
  * Writes a model (normalised spec + weights) as an ONNX graph, op for op the same computation as
  * native/net.cc. Dropout is the identity at inference. A CRF head exports its emissions and its
  * transition scores as outputs; Viterbi decoding runs in TypeScript (src/ml/crf.ts).
+ * One algebraic rewrite: an embedding feeding a conv1d is folded into lookup tables (fold.ts), and
+ * such a graph then runs over the batch in chunks (chunk.ts). docs/ml-engine.md, "ONNX export".
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -9,6 +11,8 @@ import { UserError } from '../../core/errors.js';
 import type { NormalLayer, NormalSpec } from '../spec.js';
 import type { Tensor } from '../safetensors.js';
 import { GraphBuilder, encodeModel, type ValueSpec } from './graph.js';
+import { foldTables, foldTarget, nextEffective } from './fold.js';
+import { chunked, chunkRowsFor } from './chunk.js';
 
 const MASKED_OUT = -1e9;
 
@@ -33,6 +37,22 @@ interface Flow {
   nonNegative?: boolean;
   /** Padded positions of x hold about -1e9 (a conv whose relu is the next layer; see `conv1d`). */
   padNegative?: boolean;
+  /** x still holds token ids: this embedding layer is folded into the conv1d that follows it. */
+  foldFrom?: string;
+  /** A relu is owed: a max pool follows, and max(relu(x)) = relu(max(x)) on far fewer values. */
+  pendingRelu?: boolean;
+}
+
+export interface ExportOptions {
+  /** Fold an embedding followed by a conv1d into per-offset lookup tables (default true). */
+  fold?: boolean;
+  /** Largest table set to fold, in bytes (default FOLD_TABLE_BYTES, 16 MiB); larger ones keep Conv. */
+  foldMaxBytes?: number;
+  /**
+   * Rows per Loop iteration for a graph with a folded conv (default: about 1 MiB per intermediate,
+   * chunk.ts); 0 runs the whole batch at once. Graphs without a fold never loop.
+   */
+  chunkRows?: number;
 }
 
 function transpose2d(t: Tensor): Float32Array {
@@ -60,16 +80,16 @@ function concat(parts: Float32Array[]): Float32Array {
 
 /** Whether the layer after `index` (skipping identities at inference) is a relu. */
 function followedByRelu(spec: NormalSpec, index: number): boolean {
-  for (const next of spec.layers.slice(index + 1)) {
-    if (next.type === 'dropout' || (next.type === 'activation' && next.fn === 'identity')) continue;
-    return next.type === 'activation' && next.fn === 'relu';
-  }
-  return false;
+  const next = nextEffective(spec, index)?.layer;
+  return next?.type === 'activation' && next.fn === 'relu';
 }
 
 class Exporter {
-  readonly g = new GraphBuilder();
-  constructor(private readonly params: Record<string, Tensor>) {}
+  constructor(
+    private readonly params: Record<string, Tensor>,
+    readonly g: GraphBuilder,
+    private readonly options: ExportOptions,
+  ) {}
 
   param(name: string): Tensor {
     const t = this.params[name];
@@ -198,6 +218,44 @@ class Exporter {
     return this.layerNorm(g.op('Add', [x1, ff]), `${p}.ln2`);
   }
 
+  /**
+   * conv1d(embedding(ids)) as table lookups (fold.ts): the ids, padded at both ends with the
+   * "outside" id V (a zero row in every table), are read at each kernel offset j, shifted into
+   * block j of the stacked tables, gathered and summed. Torch's conv sees the padding token's
+   * embedding row at padded positions inside the sequence, and so do the tables (row padId).
+   * Output [N,T,F] ('ntc'), masked like the Conv path: a -1e9 centre row for padding when a relu
+   * follows, a Mul by the mask otherwise.
+   */
+  foldedConv(f: Flow, layer: NormalLayer & { type: 'conv1d' }, spec: NormalSpec, index: number): void {
+    const g = this.g;
+    if (spec.input.kind !== 'tokens' || !f.foldFrom || !f.maskF) throw new UserError(`ONNX export: layer '${layer.name}' cannot be folded`);
+    const { vocabSize: V, seqLen: T, padId } = spec.input;
+    const w = this.param(`${layer.name}.weight`);
+    const relu = followedByRelu(spec, index);
+    const tables = foldTables(this.param(`${f.foldFrom}.weight`), w, this.param(`${layer.name}.bias`), padId, relu ? MASKED_OUT : 0);
+    const table = g.float(`${layer.name}.folded`, [layer.kernel * (V + 1), layer.filters], tables);
+    const pad = layer.dilation * Math.floor(layer.kernel / 2);
+    const ids = g.op('Pad', [f.x, g.constInt([0, pad, 0, pad]), g.constInt([V], 'int32', [])]);
+    let y = '';
+    for (let j = 0; j < layer.kernel; j++) {
+      const at = j * layer.dilation;
+      const window = g.op('Slice', [ids, g.constInt([at]), g.constInt([at + T]), g.constInt([1])]);
+      const rows = j === 0 ? window : g.op('Add', [window, g.constInt([j * (V + 1)], 'int32', [])]);
+      const part = g.op('Gather', [table, rows], { axis: 0 });
+      // A chain of Adds: measured faster in ORT than one variadic Sum or a [N,T,K,F] ReduceSum.
+      y = y ? g.op('Add', [y, part]) : part;
+    }
+    f.foldFrom = undefined;
+    f.layout = 'ntc';
+    if (relu) {
+      f.x = y;
+      f.padNegative = true;
+    } else {
+      f.x = g.op('Mul', [y, f.maskCol!]);
+      f.padZero = true;
+    }
+  }
+
   layer(f: Flow, layer: NormalLayer, spec: NormalSpec, index: number): void {
     const g = this.g;
     const p = layer.name;
@@ -210,6 +268,10 @@ class Exporter {
     }
     switch (layer.type) {
       case 'embedding':
+        if (this.options.fold !== false && foldTarget(spec, index, this.options.foldMaxBytes)) {
+          f.foldFrom = p;
+          return;
+        }
         f.x = g.op('Gather', [this.init(`${p}.weight`), f.x], { axis: 0 });
         return;
       case 'position':
@@ -217,6 +279,10 @@ class Exporter {
         f.x = g.op('Add', [f.x, this.init(`${p}.weight`)]);
         return;
       case 'conv1d': {
+        if (f.foldFrom) {
+          this.foldedConv(f, layer, spec, index);
+          return;
+        }
         const w = this.param(`${p}.weight`);
         const pad = layer.dilation * Math.floor(layer.kernel / 2);
         const x = this.nc1t(f);
@@ -274,6 +340,18 @@ class Exporter {
       case 'dropout':
         return;
       case 'activation':
+        if (layer.fn === 'relu' && f.layout === 'ntc' && f.padNegative) {
+          const next = nextEffective(spec, index)?.layer;
+          if (next?.type === 'pool' && next.op === 'max') {
+            // Padding is about -1e9 and stays below every real value, so relu after the max pool
+            // gives the same masked max (see 'pool'), on [N,C] instead of [N,T,C].
+            f.pendingRelu = true;
+            f.padZero = true;
+            f.nonNegative = true;
+            f.padNegative = false;
+            return;
+          }
+        }
         f.x = this.activation(f.x, layer.fn);
         if (layer.fn === 'relu') {
           // relu(-1e9) = 0 = relu(0): either way padding is now exactly zero.
@@ -294,7 +372,9 @@ class Exporter {
           } else if (f.padZero && f.nonNegative) {
             // Padding is 0 and nothing is below 0, so the plain max is the masked max, except on a
             // row with no real token, where the masked max (as in torch) is 0 + (-1e9).
-            const pooled = f.layout === 'nc1t' ? g.op('Flatten', [g.op('GlobalMaxPool', [f.x])], { axis: 1 }) : g.op('ReduceMax', [f.x], { axes: time, keepdims: 0 });
+            let pooled = f.layout === 'nc1t' ? g.op('Flatten', [g.op('GlobalMaxPool', [f.x])], { axis: 1 }) : g.op('ReduceMax', [f.x], { axes: time, keepdims: 0 });
+            if (f.pendingRelu) pooled = g.op('Relu', [pooled]);
+            f.pendingRelu = false;
             const empty = g.op('Cast', [g.op('Equal', [g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 1 }), g.constFloat([0])])], { to: 1 });
             f.x = g.op('Add', [pooled, g.op('Mul', [empty, g.constFloat([MASKED_OUT])])]);
           } else {
@@ -332,52 +412,71 @@ export interface ExportResult {
  * `attention` [batch, heads, seqLen] with an attention_pool layer, and `transitions`,
  * `start_transitions`, `end_transitions` with a CRF head.
  */
-export function exportOnnx(spec: NormalSpec, params: Record<string, Tensor>, metadata: Record<string, string> = {}): ExportResult {
-  const ex = new Exporter(params);
-  const g = ex.g;
+export function exportOnnx(spec: NormalSpec, params: Record<string, Tensor>, metadata: Record<string, string> = {}, options: ExportOptions = {}): ExportResult {
   const inputs: ValueSpec[] = [];
   const f: Flow = { x: '', layout: 'ntc' };
+  const folded = options.fold === false ? [] : spec.layers.map((_, i) => foldTarget(spec, i, options.foldMaxBytes)).filter((l) => l !== undefined);
+  const outer = new GraphBuilder(folded.length > 0 ? 'o_' : '');
+  let g = outer;
+  let chunk: ReturnType<typeof chunked> | undefined;
   let seqLen = 0;
   if (spec.input.kind === 'tokens') {
     seqLen = spec.input.seqLen;
     inputs.push({ name: 'input_ids', type: 'int32', shape: ['batch', seqLen] });
     f.x = 'input_ids';
-    const isPad = g.op('Equal', ['input_ids', g.constInt([spec.input.padId], 'int32', [])]);
+    const rows = options.chunkRows ?? chunkRowsFor(seqLen, Math.max(0, ...folded.map((l) => l.filters)));
+    if (folded.length > 0 && rows > 0) {
+      g = new GraphBuilder();
+      chunk = chunked(outer, g, 'input_ids', seqLen, rows, spec.input.padId);
+      f.x = chunk.ids;
+    }
+    const isPad = g.op('Equal', [f.x, g.constInt([spec.input.padId], 'int32', [])]);
     f.maskF = g.op('Cast', [g.op('Not', [isPad])], { to: 1 });
     f.maskCol = g.op('Unsqueeze', [f.maskF, g.constInt([-1])]);
-    const len = g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 0 });
-    f.lengths = g.op('Cast', [g.op('Max', [len, g.constFloat([1])])], { to: 6 });
+    if (spec.layers.some((l) => l.type === 'lstm' || l.type === 'gru')) {
+      // Only the RNNs read lengths; ORT would compute unused nodes on every run (and every chunk).
+      const len = g.op('ReduceSum', [f.maskF, g.constInt([1])], { keepdims: 0 });
+      f.lengths = g.op('Cast', [g.op('Max', [len, g.constFloat([1])])], { to: 6 });
+    }
   } else {
     inputs.push({ name: 'features', type: 'float32', shape: ['batch', spec.input.dim] });
     f.x = 'features';
   }
+  const ex = new Exporter(params, g, options);
   spec.layers.forEach((layer, i) => ex.layer(f, layer, spec, i));
   if (spec.perToken) ex.ntc(f);
   const K = spec.labels.length;
-  const outputs: ValueSpec[] = [];
-  const main = spec.perToken ? 'emissions' : 'logits';
-  g.named('Identity', [f.x], main);
-  outputs.push({ name: main, type: 'float32', shape: spec.perToken ? ['batch', seqLen, K] : ['batch', K] });
+  // Per-sample outputs: shapes after the batch dimension.
+  const perSample: Array<{ value: string; name: string; rest: number[] }> = [{ value: f.x, name: spec.perToken ? 'emissions' : 'logits', rest: spec.perToken ? [seqLen, K] : [K] }];
   if (f.attention) {
-    g.named('Identity', [f.attention], 'attention');
     const heads = [...spec.layers].reverse().find((l) => l.type === 'attention_pool');
-    outputs.push({ name: 'attention', type: 'float32', shape: ['batch', heads && 'heads' in heads ? heads.heads : 1, seqLen] });
+    perSample.push({ value: f.attention, name: 'attention', rest: [heads && 'heads' in heads ? heads.heads : 1, seqLen] });
   }
+  if (chunk) chunk.finish(perSample);
+  else for (const o of perSample) g.named('Identity', [o.value], o.name);
+  const outputs: ValueSpec[] = perSample.map((o) => ({ name: o.name, type: 'float32', shape: ['batch', ...o.rest] }));
   const crf = spec.layers.find((l) => l.type === 'crf');
   if (crf) {
-    const p = crf.name;
-    g.named('Identity', [ex.init(`${p}.transitions`)], 'transitions');
-    g.named('Identity', [ex.init(`${p}.start`)], 'start_transitions');
-    g.named('Identity', [ex.init(`${p}.end`)], 'end_transitions');
+    // Constant outputs, outside any chunk loop.
+    const table = (name: string, output: string) => outer.named('Identity', [outer.float(name, ex.param(name).shape, ex.param(name).data)], output);
+    table(`${crf.name}.transitions`, 'transitions');
+    table(`${crf.name}.start`, 'start_transitions');
+    table(`${crf.name}.end`, 'end_transitions');
     outputs.push({ name: 'transitions', type: 'float32', shape: [K, K] });
     outputs.push({ name: 'start_transitions', type: 'float32', shape: [K] });
     outputs.push({ name: 'end_transitions', type: 'float32', shape: [K] });
   }
-  const bytes = encodeModel(g, inputs, outputs, { ...metadata, labels: JSON.stringify(spec.labels), task: spec.task }, 'threatminer');
+  const bytes = encodeModel(outer, inputs, outputs, { ...metadata, labels: JSON.stringify(spec.labels), task: spec.task }, 'threatminer');
   return { bytes, inputName: inputs[0]!.name, outputNames: outputs.map((o) => o.name) };
 }
 
-export async function writeOnnx(path: string, spec: NormalSpec, params: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
+export async function writeOnnx(
+  path: string,
+  spec: NormalSpec,
+  params: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+  options: ExportOptions = {},
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, exportOnnx(spec, params, metadata).bytes);
+  await writeFile(path, exportOnnx(spec, params, metadata, options).bytes);
 }

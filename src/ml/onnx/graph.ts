@@ -3,7 +3,8 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
+type GraphProto = InstanceType<typeof onnx.GraphProto>;
+export type AttrValue = number | number[] | string | { float: number } | { floats: number[] } | { graph: GraphProto };
 type Attr = InstanceType<typeof onnx.AttributeProto>;
 
 export const OPSET = 17;
@@ -14,6 +15,7 @@ function attribute(name: string, value: AttrValue): ConstructorParameters<typeof
   if (typeof value === 'number') return { name, type: T.INT, i: value };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  if ('graph' in value) return { name, type: T.GRAPH, g: value.graph };
   return { name, type: T.FLOATS, floats: value.floats };
 }
 
@@ -23,16 +25,24 @@ export class GraphBuilder {
   private counter = 0;
   private readonly constants = new Map<string, string>();
 
+  /** `scope` prefixes generated names, so a subgraph (a Loop body) and its outer graph never share one. */
+  constructor(private readonly scope = '') {}
+
   fresh(prefix: string): string {
-    return `${prefix}_${this.counter++}`;
+    return `${this.scope}${prefix}_${this.counter++}`;
   }
 
   /** Adds a node and returns its (first) output name. */
   op(type: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs = 1): string {
+    return this.opOutputs(type, inputs, attrs, outputs)[0]!;
+  }
+
+  /** Adds a node and returns all its output names. */
+  opOutputs(type: string, inputs: string[], attrs: Record<string, AttrValue>, outputs: number): string[] {
     const outs = Array.from({ length: outputs }, () => this.fresh(type.toLowerCase()));
     const attributes: Attr[] = Object.entries(attrs).map(([k, v]) => onnx.AttributeProto.create(attribute(k, v)));
     this.nodes.push(onnx.NodeProto.create({ opType: type, input: inputs, output: outs, name: this.fresh(`n_${type}`), attribute: attributes }));
-    return outs[0]!;
+    return outs;
   }
 
   /** Adds a node whose output gets a fixed name (graph outputs). */
@@ -85,7 +95,7 @@ export class GraphBuilder {
   }
 }
 
-export type ElemType = 'float32' | 'int32';
+export type ElemType = 'float32' | 'int32' | 'int64' | 'bool';
 
 export interface ValueSpec {
   name: string;
@@ -96,14 +106,26 @@ export interface ValueSpec {
 
 function valueInfo(v: ValueSpec) {
   const D = onnx.TensorProto.DataType;
+  const elemType = { float32: D.FLOAT, int32: D.INT32, int64: D.INT64, bool: D.BOOL }[v.type];
   return onnx.ValueInfoProto.create({
     name: v.name,
     type: {
       tensorType: {
-        elemType: v.type === 'float32' ? D.FLOAT : D.INT32,
+        elemType,
         shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
+  });
+}
+
+/** The graph as a GraphProto: a model's main graph, or a subgraph attribute (`{ graph }`) of a Loop. */
+export function encodeGraph(g: GraphBuilder, inputs: ValueSpec[], outputs: ValueSpec[], graphName: string): GraphProto {
+  return onnx.GraphProto.create({
+    name: graphName,
+    node: g.nodes,
+    initializer: g.initializers,
+    input: inputs.map(valueInfo),
+    output: outputs.map(valueInfo),
   });
 }
 
@@ -119,13 +141,7 @@ export function encodeModel(
     producerName: 'threatminer',
     producerVersion: '1',
     opsetImport: [{ domain: '', version: OPSET }],
-    graph: {
-      name: graphName,
-      node: g.nodes,
-      initializer: g.initializers,
-      input: inputs.map(valueInfo),
-      output: outputs.map(valueInfo),
-    },
+    graph: encodeGraph(g, inputs, outputs, graphName),
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();

@@ -53,6 +53,9 @@ export async function connect(options: OpenOptions = {}): Promise<StoreConnectio
   return connection;
 }
 
+/** Address space SQLite may map for reads; a larger file is read normally beyond it. */
+const SQLITE_MMAP_BYTES = 4 * 1024 ** 3;
+
 function connectSqlite(path: string): StoreConnection {
   const location = path === ':memory:' ? path : resolve(path);
   if (path !== ':memory:') mkdirSync(dirname(location), { recursive: true });
@@ -66,6 +69,10 @@ function connectSqlite(path: string): StoreConnection {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     database.pragma('cache_size = -65536');
+    // Reads through a memory map skip a read() and a copy per page: a filtered search that probes
+    // ~15k posts rows at 1M posts took half the CPU time. Only address space is reserved; pages
+    // stay in the OS cache, and writes still go through the WAL.
+    database.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   } catch (err) {
     throw new UserError(`cannot open SQLite database ${location}: ${errorMessage(err)}`, { cause: err });
   }

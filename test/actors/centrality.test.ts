@@ -295,3 +295,38 @@ test('gather kernels (PageRank ×13 vectors, HITS, eigenvector) equal a dense re
     }
   }
 });
+
+test('the graph merges its transposed CSR batch by batch to exactly the transpose of the merged out-CSR', () => {
+  const rng = mulberry32(31);
+  const g = new InteractionGraph(DEFAULT_ACTORS_CONFIG.graph);
+  let authors = 30;
+  const author = (i: number) => ({ id: `a${i}`, siteId: 's', handle: `h${i}`, reputation: null, postCount: null, joinedAt: null });
+  g.addAuthors(Array.from({ length: authors }, (_, i) => author(i)));
+  const roots = Array.from({ length: authors }, (_, i) => ({ id: `root${i}`, siteId: 's', threadId: `t${i}`, boardId: null, authorId: `a${i}`, postedAt: null, bodyText: '', codeBlockCount: 0 }));
+  g.addPosts(roots, []);
+  let post = 0;
+  for (let batch = 0; batch < 6; batch++) {
+    if (batch === 3) {
+      // New authors in the middle of the stream: the transpose gains rows.
+      g.addAuthors(Array.from({ length: 5 }, (_, k) => author(authors + k)));
+      g.addPosts(Array.from({ length: 5 }, (_, k) => ({ ...roots[0]!, id: `root${authors + k}`, threadId: `t${authors + k}`, authorId: `a${authors + k}` })), []);
+      authors += 5;
+    }
+    const posts = [];
+    const links = [];
+    // Few distinct pairs, so batches both add to existing edges and create new ones.
+    for (let k = 0; k < 60; k++, post++) {
+      const u = Math.floor(rng() * authors);
+      const v = Math.floor(rng() * Math.min(authors, 12));
+      posts.push({ id: `p${post}`, siteId: 's', threadId: `x${post}`, boardId: null, authorId: `a${u}`, postedAt: null, bodyText: '', codeBlockCount: 0 });
+      links.push({ postId: `p${post}`, targetPostId: `root${v}`, kind: rng() < 0.5 ? ('quote' as const) : ('reply' as const) });
+    }
+    g.addPosts(posts, links);
+    const merged = g.inCsr();
+    const fresh = inCsr(g.outCsr());
+    assert.deepEqual([...merged.start], [...fresh.start], `batch ${batch}: row starts`);
+    const m = fresh.start[fresh.n]!;
+    assert.deepEqual([...merged.source.subarray(0, m)], [...fresh.source.subarray(0, m)], `batch ${batch}: sources`);
+    assert.deepEqual([...merged.weight.subarray(0, m)], [...fresh.weight.subarray(0, m)], `batch ${batch}: weights (bit-identical)`);
+  }
+});

@@ -1,5 +1,7 @@
 import { seededRandom as mulberry32 } from '../../core/random.js';
-import type { Csr } from './graph.js';
+import { transposeCsr, type Csr, type InCsr } from './graph.js';
+
+export type { InCsr };
 
 /**
  * Centralities on compressed sparse rows. graphology-metrics computes the same quantities (the
@@ -68,36 +70,11 @@ export function pagerank(
  * In-edges of an out-CSR (its transpose), raw weights, sources in ascending order per row. The
  * fixed points below gather over it: each node sums its in-neighbours' values, so the writes are
  * sequential instead of scattered over the whole vector (a push kernel's `next[target] +=` misses
- * the cache on almost every edge at 100k nodes × T interleaved vectors).
+ * the cache on almost every edge at 100k nodes × T interleaved vectors). The interaction graph
+ * keeps it merged between batches (`graph.inCsr()`); this builds one from scratch.
  */
-export interface InCsr {
-  readonly n: number;
-  readonly start: Uint32Array;
-  /** May be longer than the edge count (buffers kept for reuse); rows are bounded by `start`. */
-  readonly source: Uint32Array;
-  readonly weight: Float64Array;
-}
-
-/** Transpose of `out`; `reuse` lends its buffers when they are large enough (repeated updates). */
 export function inCsr(out: Csr, reuse?: InCsr): InCsr {
-  const { n, start, target, weight } = out;
-  const m = start[n] ?? 0;
-  const inStart = reuse?.start.length === n + 1 ? reuse.start.fill(0) : new Uint32Array(n + 1);
-  // 10 % slack so a stream of small batches does not reallocate 12 MB each time.
-  const cap = Math.ceil(m * 1.1);
-  const source = reuse && reuse.source.length >= m ? reuse.source : new Uint32Array(cap);
-  const inWeight = reuse && reuse.weight.length >= m ? reuse.weight : new Float64Array(cap);
-  for (let j = 0; j < m; j++) inStart[target[j]! + 1]! += 1;
-  for (let i = 0; i < n; i++) inStart[i + 1]! += inStart[i]!;
-  const fill = inStart.slice(0, n);
-  for (let u = 0; u < n; u++) {
-    for (let j = start[u]!, end = start[u + 1]!; j < end; j++) {
-      const at = fill[target[j]!]!++;
-      source[at] = u;
-      inWeight[at] = weight[j]!;
-    }
-  }
-  return { n, start: inStart, source, weight: inWeight };
+  return transposeCsr(out, reuse);
 }
 
 /**
@@ -149,6 +126,94 @@ export function pagerankMulti(
   // The three iteration buffers rotate; keep all of them for the next call.
   [scratch[1], scratch[2], scratch[3]] = [run.x, run.spare[0]!, run.spare[1]!];
   return run.iterations.map((iterations, t) => ({ values: deinterleave(run.x, n, T, t), iterations, converged: run.converged[t]! }));
+}
+
+// The hot loops live in small functions of typed arrays and numbers only: V8 keeps their
+// optimised code between calls (one call per round), whereas a long function entered once per
+// update was re-entered in the interpreter and OSR-compiled anew every time (≈ 0.1 s per update
+// of boxed-double garbage and compile time, measured with --trace-opt/--trace-deopt).
+
+/** y = α · x / out-strength, row by row (dangling rows 0). */
+function scaleRows(n: number, T: number, weightSum: Float64Array, alpha: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0, at = 0; i < n; i++) {
+    const ws = weightSum[i]!;
+    const inv = ws === 0 ? 0 : alpha / ws;
+    for (let t = 0; t < T; t++, at++) y[at] = inv * x[at]!;
+  }
+}
+
+/** One PageRank round for T interleaved vectors: next = gather(y) + base·p; error[t] += |next − x|. */
+function pagerankSweep(
+  n: number, T: number, inStart: Uint32Array, source: Uint32Array, inWeight: Float64Array,
+  y: Float64Array, p: Float64Array, base: Float64Array, x: Float64Array, next: Float64Array, error: Float64Array,
+): void {
+  for (let v = 0; v < n; v++) {
+    const b = v * T;
+    const j0 = inStart[v]!;
+    const j1 = inStart[v + 1]!;
+    // Eight (then four) vectors per sweep of the in-row, summed in locals (registers): a generic
+    // inner loop over T re-loads and re-stores next[] on every edge.
+    let t0 = 0;
+    for (; t0 + 8 <= T; t0 += 8) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+      for (let j = j0; j < j1; j++) {
+        const f = inWeight[j]!;
+        const s = source[j]! * T + t0;
+        a0 += f * y[s]!; a1 += f * y[s + 1]!; a2 += f * y[s + 2]!; a3 += f * y[s + 3]!;
+        a4 += f * y[s + 4]!; a5 += f * y[s + 5]!; a6 += f * y[s + 6]!; a7 += f * y[s + 7]!;
+      }
+      next[b + t0] = a0; next[b + t0 + 1] = a1; next[b + t0 + 2] = a2; next[b + t0 + 3] = a3;
+      next[b + t0 + 4] = a4; next[b + t0 + 5] = a5; next[b + t0 + 6] = a6; next[b + t0 + 7] = a7;
+    }
+    for (; t0 + 4 <= T; t0 += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let j = j0; j < j1; j++) {
+        const f = inWeight[j]!;
+        const s = source[j]! * T + t0;
+        a0 += f * y[s]!; a1 += f * y[s + 1]!; a2 += f * y[s + 2]!; a3 += f * y[s + 3]!;
+      }
+      next[b + t0] = a0; next[b + t0 + 1] = a1; next[b + t0 + 2] = a2; next[b + t0 + 3] = a3;
+    }
+    for (; t0 < T; t0++) {
+      let a0 = 0;
+      for (let j = j0; j < j1; j++) a0 += inWeight[j]! * y[source[j]! * T + t0]!;
+      next[b + t0] = a0;
+    }
+    for (let t = 0; t < T; t++) {
+      const val = next[b + t]! + base[t]! * p[b + t]!;
+      next[b + t] = val;
+      error[t]! += Math.abs(val - x[b + t]!);
+    }
+  }
+}
+
+/** out[v] = Σ over v's row of weight · x[index] (a gather over a CSR, in- or out-edges). */
+function gatherRows(n: number, rowStart: Uint32Array, index: Uint32Array, weight: Float64Array, x: Float64Array, out: Float64Array): void {
+  for (let v = 0; v < n; v++) {
+    let s = 0;
+    for (let j = rowStart[v]!, end = rowStart[v + 1]!; j < end; j++) s += x[index[j]!]! * weight[j]!;
+    out[v] = s;
+  }
+}
+
+/** out[i] = x[i] + Σ_out w · x[target] + Σ_in w · x[source]: one step of (I + A + Aᵀ)x. */
+function symmetricStep(
+  n: number, start: Uint32Array, target: Uint32Array, weight: Float64Array,
+  inStart: Uint32Array, source: Uint32Array, inWeight: Float64Array, x: Float64Array, out: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    let s = x[i]!;
+    for (let j = start[i]!, end = start[i + 1]!; j < end; j++) s += x[target[j]!]! * weight[j]!;
+    for (let j = inStart[i]!, end = inStart[i + 1]!; j < end; j++) s += x[source[j]!]! * inWeight[j]!;
+    out[i] = s;
+  }
+}
+
+/** Σ |a − b|. */
+function l1Distance(a: Float64Array, b: Float64Array, n: number): number {
+  let error = 0;
+  for (let i = 0; i < n; i++) error += Math.abs(a[i]! - b[i]!);
+  return error;
 }
 
 /** Column t of a node-major n×T array. */
@@ -203,50 +268,9 @@ export function pagerankInterleaved(
     dangle.fill(0);
     for (const i of dangling) for (let t = 0; t < T; t++) dangle[t]! += x[i * T + t]!;
     for (let t = 0; t < T; t++) base[t] = (alpha * dangle[t]! + (1 - alpha)) * pScale[t]!;
-    for (let i = 0, at = 0; i < n; i++) {
-      const ws = weightSum[i]!;
-      const inv = ws === 0 ? 0 : alpha / ws;
-      for (let t = 0; t < T; t++, at++) y[at] = inv * x[at]!;
-    }
+    scaleRows(n, T, weightSum, alpha, x, y);
     error.fill(0);
-    for (let v = 0; v < n; v++) {
-      const b = v * T;
-      const j0 = inStart[v]!;
-      const j1 = inStart[v + 1]!;
-      // Eight (then four) vectors per sweep of the in-row, summed in locals (registers): a generic
-      // inner loop over T re-loads and re-stores next[] on every edge.
-      let t0 = 0;
-      for (; t0 + 8 <= T; t0 += 8) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        for (let j = j0; j < j1; j++) {
-          const f = inWeight[j]!;
-          const s = source[j]! * T + t0;
-          a0 += f * y[s]!; a1 += f * y[s + 1]!; a2 += f * y[s + 2]!; a3 += f * y[s + 3]!;
-          a4 += f * y[s + 4]!; a5 += f * y[s + 5]!; a6 += f * y[s + 6]!; a7 += f * y[s + 7]!;
-        }
-        next[b + t0] = a0; next[b + t0 + 1] = a1; next[b + t0 + 2] = a2; next[b + t0 + 3] = a3;
-        next[b + t0 + 4] = a4; next[b + t0 + 5] = a5; next[b + t0 + 6] = a6; next[b + t0 + 7] = a7;
-      }
-      for (; t0 + 4 <= T; t0 += 4) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (let j = j0; j < j1; j++) {
-          const f = inWeight[j]!;
-          const s = source[j]! * T + t0;
-          a0 += f * y[s]!; a1 += f * y[s + 1]!; a2 += f * y[s + 2]!; a3 += f * y[s + 3]!;
-        }
-        next[b + t0] = a0; next[b + t0 + 1] = a1; next[b + t0 + 2] = a2; next[b + t0 + 3] = a3;
-      }
-      for (; t0 < T; t0++) {
-        let a0 = 0;
-        for (let j = j0; j < j1; j++) a0 += inWeight[j]! * y[source[j]! * T + t0]!;
-        next[b + t0] = a0;
-      }
-      for (let t = 0; t < T; t++) {
-        const val = next[b + t]! + base[t]! * p[b + t]!;
-        next[b + t] = val;
-        error[t]! += Math.abs(val - x[b + t]!);
-      }
-    }
+    pagerankSweep(n, T, inStart, source, inWeight, y, p, base, x, next, error);
     [x, next] = [next, x];
     for (let t = 0; t < T; t++) {
       if (converged[t]) continue;
@@ -362,21 +386,12 @@ export function hits(out: Csr, options: IterationOptions & { readonly start?: { 
   while (iterations < options.maxIterations) {
     iterations++;
     // Both half-steps gather: authorities over in-edges, hubs over out-edges.
-    for (let v = 0; v < n; v++) {
-      let s = 0;
-      for (let j = inStart[v]!, end = inStart[v + 1]!; j < end; j++) s += h[source[j]!]! * inWeight[j]!;
-      a[v] = s;
-    }
+    gatherRows(n, inStart, source, inWeight, h, a);
     const nextH = spare;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) s += a[target[j]!]! * weight[j]!;
-      nextH[i] = s;
-    }
+    gatherRows(n, start, target, weight, a, nextH);
     normaliseMax(a);
     normaliseMax(nextH);
-    let error = 0;
-    for (let i = 0; i < n; i++) error += Math.abs(nextH[i]! - h[i]!);
+    const error = l1Distance(nextH, h, n);
     spare = h;
     h = nextH;
     if (error < n * options.tolerance) {
@@ -403,15 +418,9 @@ export function eigenvector(out: Csr, options: IterationOptions & { readonly sta
   while (iterations < options.maxIterations) {
     iterations++;
     // (x + Ax + Aᵀx)[i]: gather over out-edges and in-edges, no scattered writes.
-    for (let i = 0; i < n; i++) {
-      let s = x[i]!;
-      for (let j = start[i]!, end = start[i + 1]!; j < end; j++) s += x[target[j]!]! * weight[j]!;
-      for (let j = inStart[i]!, end = inStart[i + 1]!; j < end; j++) s += x[source[j]!]! * inWeight[j]!;
-      next[i] = s;
-    }
+    symmetricStep(n, start, target, weight, inStart, source, inWeight, x, next);
     normaliseL2(next);
-    let error = 0;
-    for (let i = 0; i < n; i++) error += Math.abs(next[i]! - x[i]!);
+    const error = l1Distance(next, x, n);
     [x, next] = [next, x];
     if (error < n * options.tolerance) {
       converged = true;

@@ -31,6 +31,40 @@ export interface Csr {
   readonly weightSum: Float64Array;
 }
 
+/**
+ * In-edges (the transpose of the out-CSR), sources ascending within each row. Gather kernels
+ * (PageRank, HITS, eigenvector) read it; the graph keeps it merged like the out-CSR.
+ */
+export interface InCsr {
+  readonly n: number;
+  readonly start: Uint32Array;
+  /** May be longer than the edge count (buffers kept for reuse); rows are bounded by `start`. */
+  readonly source: Uint32Array;
+  readonly weight: Float64Array;
+}
+
+/** Transpose of `out`; `reuse` lends its buffers when they are large enough. */
+export function transposeCsr(out: Csr, reuse?: InCsr | { source: Uint32Array; weight: Float64Array }): InCsr {
+  const { n, start, target, weight } = out;
+  const m = start[n] ?? 0;
+  const inStart = reuse && 'start' in reuse && reuse.start.length === n + 1 ? reuse.start.fill(0) : new Uint32Array(n + 1);
+  // 10 % slack so a stream of small batches does not reallocate 12 MB each time.
+  const cap = Math.ceil(m * 1.1);
+  const source = reuse && reuse.source.length >= m ? reuse.source : new Uint32Array(cap);
+  const inWeight = reuse && reuse.weight.length >= m ? reuse.weight : new Float64Array(cap);
+  for (let j = 0; j < m; j++) inStart[target[j]! + 1]! += 1;
+  for (let i = 0; i < n; i++) inStart[i + 1]! += inStart[i]!;
+  const fill = inStart.slice(0, n);
+  for (let u = 0; u < n; u++) {
+    for (let j = start[u]!, end = start[u + 1]!; j < end; j++) {
+      const at = fill[target[j]!]!++;
+      source[at] = u;
+      inWeight[at] = weight[j]!;
+    }
+  }
+  return { n, start: inStart, source, weight: inWeight };
+}
+
 interface ThreadState {
   starter: number;
   recent: number[];
@@ -48,6 +82,9 @@ export class InteractionGraph {
   private length = 0;
   private merged: Csr | null = null;
   private undirected: Csr | null = null;
+  /** Transposed CSR, merged together with `merged` once somebody asked for it. */
+  private inMerged: InCsr | null = null;
+  private inSpare: { source: Uint32Array; weight: Float64Array } | null = null;
   /** Interactions per kind, for reporting. */
   readonly kindCounts: Record<EdgeKind, number> = { reply: 0, quote: 0, mention: 0, thread: 0, coparticipation: 0 };
   private readonly postAuthor = new Map<string, number>();
@@ -151,6 +188,9 @@ export class InteractionGraph {
     const n = this.order;
     const old = this.merged;
     if (old && this.length === 0 && old.n === n) return old;
+    // The transpose is patched from the same pending edges (the log is emptied below).
+    if (old && this.inMerged) this.inMerged = this.mergePendingIn(this.inMerged, old.target.length, n);
+    else if (!old) this.inMerged = null;
     const csr = old ? this.mergePending(old, n) : this.buildFromLog(n);
     this.merged = csr;
     this.undirected = null;
@@ -245,6 +285,82 @@ export class InteractionGraph {
     copyRows(n);
     start[n] = pos;
     return { n, start, target: target.subarray(0, pos), weight: weight.subarray(0, pos), weightSum };
+  }
+
+  /**
+   * In-edge CSR of the directed graph (its transpose), merged incrementally like `outCsr`: after
+   * a batch only the rows (targets) with pending edges are merged — old in-row and pending
+   * sources, both ascending, in one pass — and the untouched runs are block-copied. Weights are
+   * summed in the same order as in the out-CSR, so both hold bit-identical values.
+   */
+  inCsr(): InCsr {
+    const out = this.outCsr();
+    if (!this.inMerged || this.inMerged.n !== out.n) this.inMerged = transposeCsr(out, this.inSpare ?? undefined);
+    return this.inMerged;
+  }
+
+  private mergePendingIn(old: InCsr, oldM: number, n: number): InCsr {
+    const L = this.length;
+    const { src, dst, w } = this;
+    const order = Uint32Array.from({ length: L }, (_, k) => k);
+    order.sort((a, b) => dst[a]! - dst[b]! || src[a]! - src[b]! || a - b);
+    let spare = this.inSpare;
+    if (!spare || spare.source.length < oldM + L || spare.weight.length < oldM + L) {
+      const capacity = Math.ceil((oldM + L) * 1.1);
+      spare = { source: new Uint32Array(capacity), weight: new Float64Array(capacity) };
+    }
+    const { source, weight } = spare;
+    this.inSpare = { source: old.source, weight: old.weight };
+    const start = new Uint32Array(n + 1);
+    const oldStart = (v: number): number => (v < old.n ? old.start[v]! : oldM);
+    let pos = 0;
+    let row = 0;
+    const copyRows = (to: number): void => {
+      const from = oldStart(row);
+      const end = oldStart(to);
+      source.set(old.source.subarray(from, end), pos);
+      weight.set(old.weight.subarray(from, end), pos);
+      const shift = pos - from;
+      for (let r = row; r < to; r++) start[r] = oldStart(r) + shift;
+      pos += end - from;
+      row = to;
+    };
+    let k = 0;
+    while (k < L) {
+      const v = dst[order[k]!]!;
+      copyRows(v);
+      const rowBegin = (start[v] = pos);
+      let j = oldStart(v);
+      const end = oldStart(v + 1);
+      for (; k < L && dst[order[k]!] === v; k++) {
+        const e = order[k]!;
+        const u = src[e]!;
+        for (; j < end && old.source[j]! < u; j++, pos++) {
+          source[pos] = old.source[j]!;
+          weight[pos] = old.weight[j]!;
+        }
+        if (j < end && old.source[j] === u) {
+          source[pos] = u;
+          weight[pos] = old.weight[j]!;
+          pos++;
+          j++;
+        }
+        if (pos > rowBegin && source[pos - 1] === u) weight[pos - 1]! += w[e]!;
+        else {
+          source[pos] = u;
+          weight[pos] = w[e]!;
+          pos++;
+        }
+      }
+      for (; j < end; j++, pos++) {
+        source[pos] = old.source[j]!;
+        weight[pos] = old.weight[j]!;
+      }
+      row = v + 1;
+    }
+    copyRows(n);
+    start[n] = pos;
+    return { n, start, source, weight };
   }
 
   private spare: { target: Uint32Array; weight: Float64Array } | null = null;

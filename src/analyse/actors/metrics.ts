@@ -1,9 +1,8 @@
 import type { InteractionGraph } from './graph.js';
 import type { MetricsConfig } from './config.js';
 import type { AuthorFeatures } from './features.js';
-import { betweenness, clustering, coreNumbers, eigenvector, hits, inCsr, pagerankPushMulti, sampleNodes } from './centrality.js';
+import { betweenness, clustering, coreNumbers, eigenvector, hits, pagerankPushMulti, sampleNodes } from './centrality.js';
 import { PagerankState } from './pagerank-state.js';
-import type { InCsr } from './centrality.js';
 import { louvainCommunities, louvainCsr } from './communities.js';
 
 /** Every network metric, indexed like `graph.nodeIds`. */
@@ -60,9 +59,10 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
   };
   const n = graph.order;
   const out = time('csr', () => graph.outCsr());
-  // One transpose serves the gather kernels of PageRank, HITS and eigenvector.
+  // One transpose serves the gather kernels of PageRank, HITS and eigenvector; the graph merges
+  // it incrementally like the out-CSR.
   const scratch = scratchOf(graph);
-  const inEdges = time('csr', () => (scratch.inEdges = inCsr(out, scratch.inEdges)));
+  const inEdges = time('csr', () => graph.inCsr());
   const iter = { tolerance: previous ? config.incrementalTolerance : config.tolerance, maxIterations: config.maxIterations };
 
   let topicPagerank = new Map<string, Float64Array>();
@@ -140,9 +140,12 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
     modularity = lv.modularity;
   }
 
+  // Row sums of the transpose: sequential reads instead of a scatter over every edge.
   const inStrength = new Float64Array(n);
-  for (let u = 0; u < n; u++) {
-    for (let j = out.start[u]!; j < out.start[u + 1]!; j++) inStrength[out.target[j]!]! += out.weight[j]!;
+  for (let v = 0; v < n; v++) {
+    let sum = 0;
+    for (let j = inEdges.start[v]!, end = inEdges.start[v + 1]!; j < end; j++) sum += inEdges.weight[j]!;
+    inStrength[v] = sum;
   }
   const result: NodeMetrics = {
     n, pagerank: pr.values, topicPagerank, hubs: h.hubs, authorities: h.authorities, eigenvector: ev.values,
@@ -156,7 +159,7 @@ export function computeMetrics(graph: InteractionGraph, options: ComputeOptions)
 
 // PageRank's teleport counts and iterate (see PagerankState) and the transposed CSR, kept per
 // graph so repeated incremental updates patch and reuse them.
-interface Scratch { readonly pagerankState: PagerankState; inEdges?: InCsr }
+interface Scratch { readonly pagerankState: PagerankState }
 const scratchByGraph = new WeakMap<InteractionGraph, Scratch>();
 function scratchOf(graph: InteractionGraph): Scratch {
   let scratch = scratchByGraph.get(graph);

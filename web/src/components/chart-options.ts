@@ -141,7 +141,8 @@ function bars(spec: BarsSpec, width: number, height: number, colours: ChartColou
         value: (_u, v) => (v == null ? '–' : compact(v)),
       },
     ],
-    cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false }, ...(horizontal ? { x: false } : { y: false }) },
+    // Only the line through the hovered category (the x scale's, whichever way it runs).
+    cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false }, x: true, y: false },
     legend: { live: true },
   };
   return { options, data: [x, [...spec.series.values]] };

@@ -1,16 +1,14 @@
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse';
 import { InputError, errorMessage } from '../../core/errors.js';
 import { contentHash } from '../../core/ids.js';
-import { ForumRecord } from '../../core/records.js';
-import { describeZodError } from '../../core/validate.js';
 import type { Store } from '../../store/index.js';
-import { csvRowToRecord, missingRequiredColumns, parseMapping } from './csv-mapping.js';
-import { readLines } from './lines.js';
+import { parseMapping } from './csv-mapping.js';
+import { parsedInWorker } from './parsed-batches.js';
+import { readBatches, type ImportFormat, type ParsedBatch, type ReadOptions, type RejectedRow } from './read-batches.js';
 
-export type ImportFormat = 'jsonl' | 'csv';
+export type { ImportFormat, RejectedRow } from './read-batches.js';
 
 export interface ImportOptions {
   readonly format?: ImportFormat | undefined;
@@ -20,6 +18,10 @@ export interface ImportOptions {
   /** Resume from the last committed batch of an earlier run on the same file (default true). */
   readonly resume?: boolean | undefined;
   readonly maxLineBytes?: number | undefined;
+  /** Parse in a worker thread: default for files of at least WORKER_MIN_BYTES. */
+  readonly worker?: boolean | undefined;
+  /** SQLite: defer secondary indexes (store.beginBulkImport); default when the file is large. */
+  readonly bulk?: boolean | undefined;
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined;
   readonly onRejected?: ((rejected: RejectedRow) => void) | undefined;
 }
@@ -28,12 +30,6 @@ export interface ImportProgress {
   readonly bytesRead: number;
   readonly totalBytes: number | null;
   readonly rows: number;
-}
-
-export interface RejectedRow {
-  /** `file:line`, the place to look */
-  readonly where: string;
-  readonly reason: string;
 }
 
 export interface ImportSummary {
@@ -51,6 +47,12 @@ export interface ImportSummary {
 
 const DEFAULT_BATCH = 1000;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Starting a worker costs tens of milliseconds (more under tsx); small files parse inline. */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+/** Rows per byte for the bulk decision: generated forum posts run ~500 bytes a line, real ones more. */
+const BYTES_PER_ROW_ESTIMATE = 400;
+/** At most this many posts per transaction when batches queue up behind the writer. */
+const MAX_POSTS_PER_TRANSACTION = 20_000;
 
 export function detectFormat(path: string): ImportFormat {
   const name = path.toLowerCase().replace(/\.gz$/, '');
@@ -61,9 +63,10 @@ export function detectFormat(path: string): ImportFormat {
 
 /**
  * Streams a JSONL or CSV dump into the store in transactional batches. Memory stays constant:
- * one batch and one line at a time. Every bad row is reported with file:line and the reason;
- * nothing is dropped silently. A crash loses at most the batch in flight, and the next run on the
- * same file resumes after the last committed batch (ingest is idempotent, so an overlap is safe).
+ * a few batches and one line at a time. Every bad row is reported with file:line and the reason;
+ * nothing is dropped silently. A crash loses at most the batches in flight, and the next run on
+ * the same file resumes after the last committed batch (ingest is idempotent, so an overlap is
+ * safe). Files are parsed and normalised by a worker thread while this thread writes.
  */
 export async function importFile(store: Store, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
@@ -99,97 +102,56 @@ export async function importFile(store: Store, path: string, options: ImportOpti
   const summary: ImportSummary = {
     path: label, format, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, resumedAfterLine: resumeAfter, seconds: 0,
   };
-  let bytesRead = 0;
-  const raw: Readable = fromStdin ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on('data', (chunk: Buffer) => { bytesRead += chunk.length; });
-  const input: Readable = path.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  input.on('error', () => undefined); // surfaced by the iterator below
-
-  const reject = (line: number, reason: string) => {
-    summary.rejected++;
-    options.onRejected?.({ where: `${label}:${line}`, reason });
+  const readOptions: ReadOptions = {
+    label, format, map: options.map, resumeAfter, batchSize, maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   };
+  const useWorker = !fromStdin && (options.worker ?? (totalBytes ?? 0) >= WORKER_MIN_BYTES);
+  const source = useWorker ? parsedInWorker(path, readOptions, MAX_POSTS_PER_TRANSACTION) : inline(path, readOptions);
 
-  let batch: ForumRecord[] = [];
-  let batchLastLine = 0;
-  const flush = async () => {
-    if (batch.length > 0) {
-      const result = await store.ingest(batch);
-      summary.inserted += result.inserted;
-      summary.updated += result.updated;
-      summary.unchanged += result.unchanged;
-      batch = [];
-    }
-    if (sourceKey !== null && batchLastLine > 0) await saveCheckpoint(store, sourceKey, label, batchLastLine, summary, false);
-    options.onProgress?.({ bytesRead, totalBytes, rows: summary.rowsRead });
-  };
+  const compressed = path.toLowerCase().endsWith('.gz');
+  const expectedRows = totalBytes === null ? 0 : (totalBytes * (compressed ? 4 : 1)) / BYTES_PER_ROW_ESTIMATE;
+  const bulk = options.bulk === false ? false : store.beginBulkImport(options.bulk === true ? Infinity : expectedRows);
 
-  /** `line` is reported to the user; `position` (CSV: record number) is what resume counts. */
-  const accept = async (line: number, candidate: unknown, position: number = line) => {
-    summary.rowsRead++;
-    const parsed = ForumRecord.safeParse(candidate);
-    if (!parsed.success) reject(line, describeZodError(parsed.error));
-    else batch.push(parsed.data);
-    batchLastLine = position;
-    if (batch.length >= batchSize) await flush();
-  };
-
+  let lastPosition = 0;
   try {
-    if (format === 'jsonl') {
-      for await (const item of readLines(input, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
-        if (item.line <= resumeAfter) continue;
-        if ('error' in item) { summary.rowsRead++; reject(item.line, item.error); continue; }
-        if (item.text.trim() === '') continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(item.text);
-        } catch (err) {
-          summary.rowsRead++;
-          reject(item.line, `invalid JSON: ${errorMessage(err)}`);
-          continue;
-        }
-        await accept(item.line, value);
+    for await (const group of source) {
+      for (const item of group) {
+        summary.rowsRead += item.rows;
+        summary.rejected += item.rejected.length;
+        for (const r of item.rejected) options.onRejected?.(r);
       }
-    } else {
-      await importCsv(input, label, mapping, resumeAfter, accept, reject, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+      const batches = group.flatMap((item) => (item.batch === null ? [] : [item.batch]));
+      if (batches.length > 0) {
+        const counts = await store.ingestNormalised(batches);
+        summary.inserted += counts.inserted;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+      }
+      const last = group[group.length - 1]!;
+      if (last.lastPosition > resumeAfter) lastPosition = last.lastPosition;
+      if (sourceKey !== null && lastPosition > 0) await saveCheckpoint(store, sourceKey, label, lastPosition, summary, false);
+      options.onProgress?.({ bytesRead: last.bytesRead, totalBytes, rows: summary.rowsRead });
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(label, `read failed after ${summary.rowsRead} rows: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    // Even after a failure: the store should not be left without its indexes.
+    if (bulk) store.endBulkImport();
   }
-  await flush();
-  if (sourceKey !== null) await saveCheckpoint(store, sourceKey, label, batchLastLine || resumeAfter, summary, true);
+  if (sourceKey !== null) await saveCheckpoint(store, sourceKey, label, lastPosition || resumeAfter, summary, true);
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
 }
 
-async function importCsv(
-  input: Readable,
-  label: string,
-  mapping: ReadonlyMap<string, string>,
-  resumeAfter: number,
-  accept: (line: number, candidate: unknown, position: number) => Promise<void>,
-  reject: (line: number, reason: string) => void,
-  maxRecordBytes: number,
-): Promise<void> {
-  const parser = input.pipe(
-    parseCsv({
-      columns: (header: string[]) => {
-        const problems = missingRequiredColumns(header, mapping);
-        if (problems.length > 0) throw new InputError(label, `CSV header: ${problems.join('; ')}`);
-        return header;
-      },
-      bom: true,
-      info: true,
-      skip_records_with_error: true,
-      max_record_size: maxRecordBytes,
-    }),
-  );
-  parser.on('skip', (err: Error & { lines?: number }) => reject(err.lines ?? 0, `malformed CSV: ${err.message}`));
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; records: number } }>) {
-    if (item.info.records <= resumeAfter) continue;
-    await accept(item.info.lines, csvRowToRecord(item.record, mapping), item.info.records);
-  }
+/** Parsing on this thread: standard input, small files, or when asked. */
+async function* inline(path: string, options: ReadOptions): AsyncGenerator<ParsedBatch[]> {
+  let bytes = 0;
+  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+  const input: Readable = path.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  input.on('error', () => undefined); // surfaced by the iterator
+  for await (const item of readBatches(input, options, () => bytes)) yield [item];
 }
 
 async function saveCheckpoint(store: Store, sourceKey: string, path: string, line: number, summary: ImportSummary, completed: boolean): Promise<void> {

@@ -1,0 +1,78 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../core/errors.js';
+import { unpackBatch } from '../../store/ingest/packed.js';
+import type { WorkerInput, WorkerMessage } from './parse-worker.js';
+import type { ParsedBatch, ReadOptions } from './read-batches.js';
+
+/**
+ * Parsed batches of a file, produced by a worker thread: reading, JSON.parse, validation,
+ * hashing and index-text preparation (about half of an import's CPU) run on the second core
+ * while this thread writes. Each step yields every batch that has queued up since the last
+ * one (the writer commits them together), at most `maxPosts` posts' worth.
+ */
+export async function* parsedInWorker(path: string, options: ReadOptions, maxPosts: number): AsyncGenerator<ParsedBatch[]> {
+  const worker = startWorker({ path, options, ahead: AHEAD });
+  const queue: WorkerMessage[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    // Its last message ('done' or 'error') is queued before 'exit'; without one it died early.
+    const last = queue[queue.length - 1];
+    if (last === undefined || last.type === 'batch') failure ??= new Error(`import worker stopped before the end of ${path} (exit code ${code})`);
+    notify();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && failure === null) await new Promise<void>((resolve) => { wake = resolve; });
+      if (failure !== null) throw failure;
+      const group: ParsedBatch[] = [];
+      let posts = 0;
+      while (queue.length > 0 && queue[0]!.type === 'batch' && (group.length === 0 || posts < maxPosts)) {
+        const message = queue.shift() as Extract<WorkerMessage, { type: 'batch' }>;
+        const batch = message.item.batch === null ? null : unpackBatch(message.item.batch);
+        group.push({ ...message.item, batch });
+        posts += batch?.posts.size ?? 0;
+      }
+      if (group.length > 0) {
+        worker.postMessage({ ack: group.length });
+        yield group;
+        continue;
+      }
+      const message = queue.shift()!;
+      if (message.type === 'error') throw message.input === null ? new Error(message.message) : new InputError(message.input, message.message);
+      if (message.type === 'done') return;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Batches the worker may send beyond those acknowledged: enough to keep both threads busy. */
+const AHEAD = 4;
+
+/**
+ * Running from TypeScript sources (tsx): Node 20 workers do not inherit the parent's module hooks,
+ * so the worker registers tsx itself before importing the worker module (as src/ml/onnx/pool.ts).
+ */
+function startWorker(input: WorkerInput): Worker {
+  const self = fileURLToPath(import.meta.url);
+  const file = new URL(`./parse-worker${extname(self)}`, import.meta.url);
+  if (extname(self) !== '.ts') return new Worker(file, { workerData: input });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: input });
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import { importFile, type RejectedRow } from '../../src/collect/import/import-file.js';
+import { buildBatch } from '../../src/store/ingest/index.js';
+import { packBatch, unpackBatch } from '../../src/store/ingest/packed.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { sampleRecords } from '../helpers/fixtures.js';
+import { describeEachStore } from '../helpers/stores.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tm-import-pipeline-'));
+
+function records(n: number, edit = ''): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      site: `s${i % 3}`, board: `b${i % 5}`, thread_id: `t${i % 41}`, thread_title: i % 41 === 0 ? undefined : `thread ${i % 41}`,
+      post_id: String(i), author: `User${i % 29}`, author_reputation: i % 29 === 3 ? i : undefined,
+      posted_at: new Date(Date.UTC(2024, 0, 1) + ((i * 7919) % 5000) * 60_000).toISOString(),
+      body_text: `post ${i} about exploit ${i % 13} 漏洞${edit}`, ...(i % 4 === 0 && i > 0 ? { quotes: [String(i - 1)] } : {}),
+    }),
+  );
+}
+
+function write(name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** Everything an import writes, in a comparable form (ids are content hashes, so stable). */
+async function snapshot(store: Store): Promise<unknown> {
+  const posts = await store.db.selectFrom('posts').select(['id', 'site_id', 'board_id', 'thread_id', 'author_id', 'posted_at', 'body_text', 'content_hash']).orderBy('id').execute();
+  const authors = await store.db.selectFrom('authors').select(['id', 'handle', 'reputation', 'first_seen', 'last_seen']).orderBy('id').execute();
+  const threads = await store.db.selectFrom('threads').select(['id', 'title', 'url']).orderBy('id').execute();
+  const links = await store.db.selectFrom('post_links').selectAll().orderBy('post_id').orderBy('target_external_id').execute();
+  const hits = await store.search({ q: 'exploit 7', limit: 100 });
+  const cjk = await store.search({ q: '漏洞', limit: 5 });
+  return { posts, authors, threads, links, hits: hits.hits.map((h) => h.id).sort(), total: hits.total, cjk: cjk.total };
+}
+
+test('a batch survives packing for the worker hand-off unchanged', () => {
+  const batch = buildBatch(sampleRecords(), '2024-06-01T00:00:00.000Z');
+  const back = unpackBatch(structuredClone(packBatch(batch)));
+  assert.deepEqual(back, batch);
+});
+
+describeEachStore('import pipeline', (makeStore) => {
+  test('the worker thread and inline parsing import the same rows, rejects and counts', async () => {
+    const lines = records(300);
+    lines.splice(17, 0, '{broken');
+    lines.splice(120, 0, JSON.stringify({ site: 'x', author: 'y' }));
+    const path = write('mixed.jsonl', lines);
+    const results = [];
+    for (const worker of [false, true]) {
+      const store = await makeStore();
+      const rejected: RejectedRow[] = [];
+      const summary = await importFile(store, path, { worker, bulk: false, batchSize: 37, onRejected: (r) => rejected.push(r) });
+      results.push({ summary: { ...summary, seconds: 0 }, rejected, data: await snapshot(store) });
+    }
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[0]!.rejected.map((r) => r.where), [`${path}:18`, `${path}:121`]);
+    assert.equal(results[0]!.summary.inserted, 300);
+  });
+
+  test('bulk mode writes the same store, rebuilds every index it dropped, and re-imports idempotently', async () => {
+    const path = write('bulk.jsonl', records(500));
+    const plain = await makeStore();
+    await importFile(plain, path, { bulk: false, batchSize: 64 });
+    const bulk = await makeStore();
+    const indexesBefore = await indexNames(bulk);
+    await importFile(bulk, path, { bulk: true, worker: true, batchSize: 64 });
+    assert.deepEqual(await indexNames(bulk), indexesBefore);
+    assert.deepEqual(await snapshot(bulk), await snapshot(plain));
+    const edited = write('bulk-edited.jsonl', records(500, ' edited'));
+    const again = await importFile(bulk, edited, { bulk: true, batchSize: 64 });
+    assert.deepEqual([again.inserted, again.updated, again.unchanged], [0, 500, 0]);
+    assert.equal((await bulk.search({ q: 'edited' })).total, 500);
+    if (bulk.dialect === 'sqlite') assert.deepEqual((await sql`PRAGMA foreign_key_check`.execute(bulk.db)).rows, []);
+  });
+});
+
+async function indexNames(store: Store): Promise<string[]> {
+  if (store.dialect === 'postgres') {
+    const rows = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`.execute(store.db);
+    return rows.rows.map((r) => r.indexname);
+  }
+  const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`.execute(store.db);
+  return rows.rows.map((r) => r.name);
+}
+
+test('indexes deferred by an import that died are rebuilt when the store is next opened', async () => {
+  const path = join(dir, 'orphan.db');
+  const store = await openStore({ url: path });
+  await store.ingest(sampleRecords());
+  const before = await indexNames(store);
+  assert.equal(store.beginBulkImport(Infinity), true);
+  assert.ok((await indexNames(store)).length < before.length, 'indexes were dropped');
+  await store.close();
+  // Pretend the owner died: give its rows the pid of a process that has exited.
+  const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  const raw = new BetterSqlite3(path);
+  raw.prepare('UPDATE deferred_indexes SET owner_pid = ?').run(Number(dead.stdout.trim()));
+  raw.close();
+  const reopened = await openStore({ url: path });
+  try {
+    assert.deepEqual(await indexNames(reopened), before);
+    assert.deepEqual((await sql`SELECT * FROM deferred_indexes`.execute(reopened.db)).rows, []);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test('the writer notices rows another connection changed (its upsert cache starts over)', async () => {
+  const path = join(dir, 'cache.db');
+  const store = await openStore({ url: path });
+  try {
+    const [first] = sampleRecords();
+    await store.ingest([first!]);
+    const other = new BetterSqlite3(path);
+    other.prepare("UPDATE authors SET reputation = NULL, last_seen = '2000-01-01T00:00:00.000Z' WHERE handle = 'ZeroCool'").run();
+    other.close();
+    await store.ingest([first!]); // same record: only the cache would skip the author upsert
+    const author = await store.db.selectFrom('authors').select(['reputation', 'last_seen']).where('handle', '=', 'ZeroCool').executeTakeFirstOrThrow();
+    assert.deepEqual(author, { reputation: 120, last_seen: '2024-03-01T10:00:00.000Z' });
+  } finally {
+    await store.close();
+  }
+});

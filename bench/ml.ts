@@ -6,6 +6,8 @@
  *   transformer ×2      embedding 64 + positions → 2 encoder layers (4 heads, ff 128, relu) → mean pool → linear
  * Columns: training samples/s with the libtorch addon and with @tensorflow/tfjs (pure-JS cpu
  * backend, the baseline), their ratio; inference samples/s with onnxruntime-node and libtorch.
+ * For the char-CNN, same-run references: the plain reference graph, our export with the
+ * embedding → conv fold disabled, and the worker pool.
  * Then RSS over 100 training epochs of the char-CNN (leak check).
  *
  * Env: BENCH_SECONDS (time budget per addon/ORT measurement, default 3), BENCH_ROUNDS (interleaved
@@ -277,6 +279,11 @@ async function main(): Promise<void> {
         await writeFile(plainPath, plainCnnGraph(model));
         const plainSession = await loadSession(plainPath, { threads });
         runners.plain = () => plainSession.runBatched(inferData.x, T, INFER_BATCH);
+        // Our export with the embedding → conv fold disabled (Conv op over the whole batch).
+        const unfoldedPath = join(dir, 'unfolded-cnn.onnx');
+        await writeOnnx(unfoldedPath, model.spec, model.parameters(), {}, { fold: false });
+        const unfoldedSession = await loadSession(unfoldedPath, { threads });
+        runners.unfolded = () => unfoldedSession.runBatched(inferData.x, T, INFER_BATCH);
         pool = new InferencePool(onnxPath, threads);
         const workers = pool;
         runners.pool = () => workers.run(inferData.x, T, INFER_BATCH);
@@ -292,6 +299,10 @@ async function main(): Promise<void> {
       if (rates.plain) {
         const plain = median(rates.plain);
         notes.push(`char-CNN, ORT on the plain unmasked graph (the issue's reference architecture, speed baseline only): ${fmt(plain)}/s; ours (masked) / plain ${fmt(ort / plain)}×`);
+      }
+      if (rates.unfolded) {
+        const unfolded = median(rates.unfolded);
+        notes.push(`char-CNN, ORT on our export with the embedding → conv fold disabled: ${fmt(unfolded)}/s; folded / unfolded ${fmt(ort / unfolded)}×`);
       }
       if (rates.pool) notes.push(`char-CNN, ORT through the worker pool (${threads} workers × 1 thread): ${fmt(median(rates.pool))}/s`);
       await pool?.close();

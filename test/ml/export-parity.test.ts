@@ -129,6 +129,14 @@ const cases: Record<string, ModelSpec> = {
     [{ type: 'embedding', dim: 8 }, { type: 'dropout', p: 0.1 }, { type: 'conv1d', filters: 16, kernel: 5, dilation: 2 }, { type: 'activation', fn: 'relu' }, { type: 'dropout', p: 0.1 }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }],
     { seqLen: 16 },
   ),
+  'conv1d + relu → attention_pool (the exploit-labeler shape)': tokenSpec([
+    { type: 'embedding', dim: 8 },
+    { type: 'conv1d', filters: 16, kernel: 5 },
+    { type: 'activation', fn: 'relu' },
+    { type: 'attention_pool', heads: 2, hidden: 6 },
+    { type: 'dropout', p: 0.3 },
+    { type: 'linear', units: 3 },
+  ]),
   'conv1d with a non-zero padding id': {
     ...tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'conv1d', filters: 16, kernel: 3 }, { type: 'activation', fn: 'relu' }, { type: 'pool', op: 'max' }, { type: 'linear', units: 3 }]),
     input: { kind: 'tokens', vocabSize: 40, seqLen: 12, padId: 3 },

@@ -208,6 +208,15 @@ for (const name of convCases) {
   });
 }
 
+test('ONNX export parity, folded conv tagger with a CRF head in chunks (constant outputs outside the loop)', async (t) => {
+  if (!needsAddon(t)) return;
+  const spec = tokenSpec([{ type: 'embedding', dim: 8 }, { type: 'conv1d', filters: 16, kernel: 3 }, { type: 'activation', fn: 'relu' }, { type: 'linear', units: 4 }, { type: 'crf' }], {
+    labels: 4,
+    task: 'tagging',
+  });
+  for (const exportOptions of [{}, { chunkRows: 3 }, { fold: false }]) await parity(spec, { exportOptions });
+});
+
 test('folding: applies to embedding → conv1d within the table cap, and only then', async (t) => {
   if (!needsAddon(t)) return;
   const model = Model.create(cases['whole model: char-CNN']!, { seed: 1 });

@@ -10,6 +10,7 @@ interface ImportCommandOptions extends StoreOptions {
   map?: string;
   batch?: number;
   resume: boolean;
+  bulk: boolean;
   rejects?: string;
 }
 
@@ -25,6 +26,7 @@ export function register(program: Command): void {
       .option('--map <field=column,...>', 'CSV column mapping onto record fields, e.g. site=forum,author=user')
       .option('--batch <n>', 'records per transaction', parseInteger('--batch', 1, 50_000))
       .option('--no-resume', 'start from the first line even if an earlier run on this file was interrupted')
+      .option('--no-bulk', 'SQLite: keep the secondary indexes during a large import instead of rebuilding them at the end')
       .option('--rejects <file>', 'also write every rejected row (file:line<TAB>reason) to this file'),
   ).action(async (files: string[], options: ImportCommandOptions) => {
     await withStore(options, async (store) => {
@@ -36,7 +38,7 @@ export function register(program: Command): void {
           const bar = isTty() ? new cliProgress.SingleBar({ format: `${file} [{bar}] {percentage}% | {rows} rows`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
           bar?.start(100, 0, { rows: 0 });
           const summary = await importFile(store, file, {
-            format: options.format, map: options.map, batchSize: options.batch, resume: options.resume,
+            format: options.format, map: options.map, batchSize: options.batch, resume: options.resume, ...(options.bulk ? {} : { bulk: false }),
             onProgress: (p) => bar?.update(p.totalBytes ? Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes)) : 0, { rows: p.rows }),
             onRejected: (r) => {
               rejectsOut?.write(`${r.where}\t${r.reason}\n`);

@@ -84,26 +84,10 @@ export async function searchPosts(db: Kysely<Database>, dialect: DialectName, in
       ? db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${toTsquery(query)})`)
       : db.selectFrom('posts');
     base = applyFilters(base, filters);
-    const counted = await db
-      .selectFrom(base.select('posts.id').limit(COUNT_CAP + 1).as('matches'))
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    total = Number(counted.n);
     if (fulltext) {
-      // The same window as SQLite (see rankSqlite): ts_rank_cd reads each match's tsvector, the
-      // costly part, so only the newest RANK_WINDOW matches are scored.
-      const window = Math.max(RANK_WINDOW, params.offset + params.limit);
-      const candidates = base.select(['posts.id as id', 'posts.seq as seq', 'posts.search as search']).orderBy('posts.seq', 'desc').limit(window);
-      const ranked = await db
-        .selectFrom(candidates.as('c'))
-        .select(['c.id as id', sql<number>`ts_rank_cd(c.search, to_tsquery('simple', ${toTsquery(query)}))`.as('score')])
-        .orderBy('score', 'desc')
-        .orderBy('c.seq', 'desc')
-        .limit(params.limit)
-        .offset(params.offset)
-        .execute();
-      pageIds = ranked;
+      ({ pageIds, total } = await rankPostgres(db, base, toTsquery(query), params.limit, params.offset));
     } else {
+      total = await countCapped(db, base);
       pageIds = await base.select(['posts.id as id', sql<number>`0`.as('score')])
         .orderBy('posts.posted_at', 'desc')
         .orderBy('posts.id')
@@ -181,6 +165,43 @@ async function rankSqlite(
     .map((c) => ({ id: c.id, seq: Number(c.seq), score: -Number(c.rank) }))
     .sort((a, b) => b.score - a.score || b.seq - a.seq);
   return { pageIds: ranked.slice(offset, offset + limit).map(({ id, score }) => ({ id, score })), total: candidates.length };
+}
+
+/** Matching posts counted up to COUNT_CAP + 1, enough to say "1000+". */
+async function countCapped(db: Kysely<Database>, base: PostsQuery): Promise<number> {
+  const counted = await db
+    .selectFrom(base.select('posts.id').limit(COUNT_CAP + 1).as('matches'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n);
+}
+
+/**
+ * PostgreSQL ranks the same window as SQLite (see rankSqlite) in one statement: the newest
+ * `window` matches by seq, counted with a window function and scored with ts_rank_cd, which reads
+ * each candidate's tsvector and is therefore kept off every other match. The planner walks the seq
+ * index backwards for common words (stopping at the window) and the GIN index for rare ones.
+ */
+async function rankPostgres(
+  db: Kysely<Database>, base: PostsQuery, tsquery: string, limit: number, offset: number,
+): Promise<{ pageIds: { id: string; score: number }[]; total: number }> {
+  const window = Math.max(RANK_WINDOW, offset + limit);
+  const candidates = base.select(['posts.id as id', 'posts.seq as seq', 'posts.search as search']).orderBy('posts.seq', 'desc').limit(window);
+  const ranked = await db
+    .selectFrom(candidates.as('c'))
+    .select([
+      'c.id as id',
+      sql<number>`ts_rank_cd(c.search, to_tsquery('simple', ${tsquery}))`.as('score'),
+      sql<string>`count(*) over ()`.as('total'),
+    ])
+    .orderBy('score', 'desc')
+    .orderBy('c.seq', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  // A page past the end has no row to carry the count.
+  const total = ranked.length > 0 ? Number(ranked[0]!.total) : offset > 0 ? await countCapped(db, base) : 0;
+  return { pageIds: ranked.map(({ id, score }) => ({ id, score: Number(score) })), total };
 }
 
 async function resolveFilters(db: Kysely<Database>, params: z.output<typeof SearchParams>): Promise<Filters | null> {

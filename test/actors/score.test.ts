@@ -6,6 +6,8 @@ import { mentions } from '../../src/analyse/actors/graph.js';
 import { syntheticForum } from '../../src/analyse/actors/synthetic.js';
 import type { ActorInput, ActorPost } from '../../src/analyse/actors/types.js';
 import { InputError } from '../../src/core/errors.js';
+import { sortByScore } from '../../src/analyse/actors/score.js';
+import { mulberry32 } from '../../src/analyse/actors/centrality.js';
 
 /**
  * A hand-built forum: "guru" opens exploit threads with code that everyone replies to; "chatty"
@@ -95,6 +97,48 @@ test('incremental update agrees with a full recompute on the top of the ranking'
   assert.equal(inc.postsSinceFull, 600);
 });
 
+test('chained incremental updates (new authors in one batch) patch the kept PageRank state and stay close to a full recompute', () => {
+  const base = syntheticForum({ authors: 2000, posts: 12000, seed: 5 });
+  let result = rankActors(base);
+  let union: ActorInput = base;
+  for (let b = 0; b < 3; b++) {
+    const delta = syntheticForum({ authors: b === 1 ? 2100 : 2000, posts: 300, seed: 6 + b, postOffset: 12000 + 300 * b });
+    const newAuthors = delta.authors.filter((a) => !result.authors.has(a.id));
+    if (b === 1) assert.ok(newAuthors.length > 0);
+    result = updateRanking(result, { ...delta, authors: newAuthors, sites: [] });
+    union = {
+      ...union, authors: [...union.authors, ...newAuthors], posts: [...union.posts, ...delta.posts], links: [...union.links, ...delta.links],
+      labels: [...union.labels, ...delta.labels], entities: [...union.entities, ...delta.entities],
+    };
+    const full = rankActors(union);
+    assert.equal(result.metrics.iterations.pagerankPatched, 1, `batch ${b}: teleport counts patched, not rebuilt`);
+    assert.equal(result.graph.order, full.graph.order);
+    const at = new Map(full.graph.nodeIds.map((id, i) => [id, i]));
+    const l1 = (mine: Float64Array, theirs: Float64Array): number => result.graph.nodeIds.reduce((sum, id, i) => sum + Math.abs(mine[i]! - theirs[at.get(id)!]!), 0);
+    // Warm-started fixed points against the recomputed ones (both L1-normalised vectors).
+    assert.ok(l1(result.metrics.pagerank, full.metrics.pagerank) < 1e-4, `batch ${b}: PageRank L1 ${l1(result.metrics.pagerank, full.metrics.pagerank)}`);
+    for (const [topic, values] of full.metrics.topicPagerank) {
+      const mine = result.metrics.topicPagerank.get(topic);
+      assert.ok(mine, `batch ${b}: topic ${topic} present`);
+      assert.ok(l1(mine, values) < 1e-3, `batch ${b}: topic ${topic} L1 ${l1(mine, values)}`);
+    }
+    assert.ok(l1(result.metrics.authorities, full.metrics.authorities) < 1e-3, `batch ${b}: authorities`);
+    assert.ok(l1(result.metrics.eigenvector, full.metrics.eigenvector) < 1e-2, `batch ${b}: eigenvector`);
+    // Scores: the carried-over metrics (betweenness, coreness, …) are the only real difference.
+    const fullScore = new Map(full.scores.map((s) => [s.authorId, s.score]));
+    const rankIn = new Map(result.scores.map((s, i) => [s.authorId, i]));
+    let d2 = 0;
+    let maxDiff = 0;
+    full.scores.forEach((s, i) => { d2 += (rankIn.get(s.authorId)! - i) ** 2; });
+    for (const s of result.scores) maxDiff = Math.max(maxDiff, Math.abs(s.score - fullScore.get(s.authorId)!));
+    const n = full.scores.length;
+    assert.ok(1 - (6 * d2) / (n * (n * n - 1)) > 0.999, `batch ${b}: Spearman ρ over all authors`);
+    assert.ok(maxDiff < 0.05, `batch ${b}: max |Δscore| ${maxDiff}`);
+    const top = new Set(full.scores.slice(0, 50).map((s) => s.authorId));
+    assert.ok(result.scores.slice(0, 50).filter((s) => top.has(s.authorId)).length >= 48, `batch ${b}: top-50 overlap`);
+  }
+});
+
 test('mentions: handles after @, not e-mail addresses, trailing dots trimmed', () => {
   assert.deepEqual([...mentions('thanks @Guru. and @u_1, mail me at bob@example.com')].sort(), ['guru', 'u_1']);
   assert.equal(mentions('@'.repeat(50_000)).size, 0);
@@ -121,4 +165,23 @@ test('staleness policy: once the posts since the last full run exceed maxStaleFr
   const forced = updateRanking(second, batch(2), { full: true });
   assert.equal(forced.postsSinceFull, 0);
   assert.deepEqual(forced.metrics.stale, []);
+});
+
+test('sortByScore orders like a comparator sort: score descending, ids breaking exact and near ties', () => {
+  const rng = mulberry32(11);
+  const n = 5000;
+  const ids = Array.from({ length: n }, (_, i) => `id${(i * 7919) % n}`);
+  // Exact ties (0 and a few repeated values), near ties closer than the packed key's precision,
+  // and ordinary spread.
+  const repeated = [0.25, 0.5, 0.125];
+  const score = Float64Array.from({ length: n }, (_, i) => {
+    const r = rng();
+    if (r < 0.2) return 0;
+    if (r < 0.4) return repeated[i % 3]!;
+    if (r < 0.6) return 0.3 + (i % 5) * 1e-13;
+    return rng();
+  });
+  const want = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || (ids[a]! < ids[b]! ? -1 : 1));
+  assert.deepEqual([...sortByScore(score, ids)], want);
+  assert.throws(() => sortByScore(Float64Array.of(0.1, Number.NaN), ['a', 'b']), /score NaN of b/);
 });

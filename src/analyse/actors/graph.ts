@@ -219,10 +219,9 @@ export class InteractionGraph {
 
   private mergePending(old: Csr, n: number): Csr {
     const L = this.length;
-    // Pending edges grouped by source row (stable counting order by index sort).
-    const order = Uint32Array.from({ length: L }, (_, k) => k);
+    // Pending edges grouped by source row, in log order within a row (stable counting sort).
     const src = this.src;
-    order.sort((a, b) => src[a]! - src[b]! || a - b);
+    const order = countingOrder(src, n, identityOrder(L));
     const oldM = old.target.length;
     // Double buffering: the previous CSR's arrays become the next merge's destination, so a
     // stream of small batches does not allocate (and make the GC scan) 12 MB per million edges.
@@ -241,49 +240,26 @@ export class InteractionGraph {
     let pos = 0;
     let row = 0; // next row not yet written
     const copyRows = (to: number): void => {
-      // Rows [row, to) are unchanged: one block copy, starts shifted by a constant.
-      const from = oldStart(row);
-      const end = oldStart(to);
-      target.set(old.target.subarray(from, end), pos);
-      weight.set(old.weight.subarray(from, end), pos);
-      const shift = pos - from;
-      for (let r = row; r < to; r++) start[r] = oldStart(r) + shift;
-      pos += end - from;
+      pos = copyRowRun(old.start, old.n, oldM, row, to, old.target, old.weight, target, weight, pos);
       row = to;
     };
+    const gained = new Uint32Array(n);
     let k = 0;
     while (k < L) {
       const u = src[order[k]!]!;
       copyRows(u);
-      start[u] = pos;
       const from = oldStart(u);
       const end = oldStart(u + 1);
+      let kEnd = k;
+      while (kEnd < L && src[order[kEnd]!] === u) kEnd++;
       const rowBegin = pos;
-      for (let j = from; j < end; j++) {
-        target[pos] = old.target[j]!;
-        weight[pos] = old.weight[j]!;
-        slot[old.target[j]!] = pos + 1;
-        pos++;
-      }
-      for (; k < L && src[order[k]!] === u; k++) {
-        const e = order[k]!;
-        const v = this.dst[e]!;
-        const w = this.w[e]!;
-        weightSum[u]! += w;
-        const at = slot[v]!;
-        if (at > 0) weight[at - 1]! += w;
-        else {
-          target[pos] = v;
-          weight[pos] = w;
-          slot[v] = pos + 1;
-          pos++;
-        }
-      }
-      for (let j = rowBegin; j < pos; j++) slot[target[j]!] = 0;
+      pos = mergeOutRow(old.target, old.weight, from, end, order, k, kEnd, this.dst, this.w, target, weight, pos, slot, weightSum, u);
+      gained[u] = pos - rowBegin - (end - from);
+      k = kEnd;
       row = u + 1;
     }
     copyRows(n);
-    start[n] = pos;
+    fillStarts(start, old.start, old.n, oldM, gained);
     return { n, start, target: target.subarray(0, pos), weight: weight.subarray(0, pos), weightSum };
   }
 
@@ -302,8 +278,8 @@ export class InteractionGraph {
   private mergePendingIn(old: InCsr, oldM: number, n: number): InCsr {
     const L = this.length;
     const { src, dst, w } = this;
-    const order = Uint32Array.from({ length: L }, (_, k) => k);
-    order.sort((a, b) => dst[a]! - dst[b]! || src[a]! - src[b]! || a - b);
+    // By target, then source, then log position: two stable counting passes (LSD).
+    const order = countingOrder(dst, n, countingOrder(src, n, identityOrder(L)));
     let spare = this.inSpare;
     if (!spare || spare.source.length < oldM + L || spare.weight.length < oldM + L) {
       const capacity = Math.ceil((oldM + L) * 1.1);
@@ -316,50 +292,24 @@ export class InteractionGraph {
     let pos = 0;
     let row = 0;
     const copyRows = (to: number): void => {
-      const from = oldStart(row);
-      const end = oldStart(to);
-      source.set(old.source.subarray(from, end), pos);
-      weight.set(old.weight.subarray(from, end), pos);
-      const shift = pos - from;
-      for (let r = row; r < to; r++) start[r] = oldStart(r) + shift;
-      pos += end - from;
+      pos = copyRowRun(old.start, old.n, oldM, row, to, old.source, old.weight, source, weight, pos);
       row = to;
     };
+    const gained = new Uint32Array(n);
     let k = 0;
     while (k < L) {
       const v = dst[order[k]!]!;
       copyRows(v);
-      const rowBegin = (start[v] = pos);
-      let j = oldStart(v);
-      const end = oldStart(v + 1);
-      for (; k < L && dst[order[k]!] === v; k++) {
-        const e = order[k]!;
-        const u = src[e]!;
-        for (; j < end && old.source[j]! < u; j++, pos++) {
-          source[pos] = old.source[j]!;
-          weight[pos] = old.weight[j]!;
-        }
-        if (j < end && old.source[j] === u) {
-          source[pos] = u;
-          weight[pos] = old.weight[j]!;
-          pos++;
-          j++;
-        }
-        if (pos > rowBegin && source[pos - 1] === u) weight[pos - 1]! += w[e]!;
-        else {
-          source[pos] = u;
-          weight[pos] = w[e]!;
-          pos++;
-        }
-      }
-      for (; j < end; j++, pos++) {
-        source[pos] = old.source[j]!;
-        weight[pos] = old.weight[j]!;
-      }
+      let kEnd = k;
+      while (kEnd < L && dst[order[kEnd]!] === v) kEnd++;
+      const rowBegin = pos;
+      pos = mergeInRow(old.source, old.weight, oldStart(v), oldStart(v + 1), order, k, kEnd, src, w, source, weight, pos);
+      gained[v] = pos - rowBegin - (oldStart(v + 1) - oldStart(v));
+      k = kEnd;
       row = v + 1;
     }
     copyRows(n);
-    start[n] = pos;
+    fillStarts(start, old.start, old.n, oldM, gained);
     return { n, start, source, weight };
   }
 
@@ -437,6 +387,135 @@ export class InteractionGraph {
     this.length++;
     this.kindCounts[kind] += 1;
   }
+}
+
+function identityOrder(L: number): Uint32Array {
+  const order = new Uint32Array(L);
+  for (let k = 0; k < L; k++) order[k] = k;
+  return order;
+}
+
+/** `input` (indices into `keys`) stably reordered by key (keys < n): one counting pass, no comparator. */
+function countingOrder(keys: Uint32Array, n: number, input: Uint32Array): Uint32Array {
+  const L = input.length;
+  const count = new Uint32Array(n + 1);
+  for (let k = 0; k < L; k++) count[keys[input[k]!]! + 1]! += 1;
+  for (let i = 0; i < n; i++) count[i + 1]! += count[i]!;
+  const out = new Uint32Array(L);
+  for (let k = 0; k < L; k++) {
+    const e = input[k]!;
+    out[count[keys[e]!]!++] = e;
+  }
+  return out;
+}
+
+/**
+ * One out-row of a merge: the old row [from, end) then the pending edges order[k0..k1) of this
+ * source (`slot` maps a target to its position + 1 while the row is open). Returns the new end.
+ */
+function mergeOutRow(
+  oldTarget: Uint32Array, oldWeight: Float64Array, from: number, end: number,
+  order: Uint32Array, k0: number, k1: number, dst: Uint32Array, w: Float64Array,
+  target: Uint32Array, weight: Float64Array, pos: number, slot: Uint32Array, weightSum: Float64Array, u: number,
+): number {
+  const rowBegin = pos;
+  target.set(oldTarget.subarray(from, end), pos);
+  weight.set(oldWeight.subarray(from, end), pos);
+  for (let j = from; j < end; j++) slot[oldTarget[j]!] = ++pos;
+  for (let k = k0; k < k1; k++) {
+    const e = order[k]!;
+    const v = dst[e]!;
+    const x = w[e]!;
+    weightSum[u]! += x;
+    const at = slot[v]!;
+    if (at > 0) weight[at - 1]! += x;
+    else {
+      target[pos] = v;
+      weight[pos] = x;
+      slot[v] = pos + 1;
+      pos++;
+    }
+  }
+  for (let j = rowBegin; j < pos; j++) slot[target[j]!] = 0;
+  return pos;
+}
+
+/**
+ * One in-row of a merge: the old row [from, end) (sources ascending) and the pending edges
+ * order[k0..k1) to this target (sources ascending, log order among equal ones), merged in one
+ * pass; a pending edge from an existing source adds to its weight. Returns the new end.
+ */
+function mergeInRow(
+  oldSource: Uint32Array, oldWeight: Float64Array, from: number, end: number,
+  order: Uint32Array, k0: number, k1: number, src: Uint32Array, w: Float64Array,
+  source: Uint32Array, weight: Float64Array, pos: number,
+): number {
+  const rowBegin = pos;
+  let j = from;
+  for (let k = k0; k < k1; k++) {
+    const e = order[k]!;
+    const u = src[e]!;
+    // Old entries with smaller sources: found by binary search, copied natively (busy authors'
+    // in-rows run to thousands of entries, most of them untouched).
+    let lo = j;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (oldSource[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > j) {
+      source.set(oldSource.subarray(j, lo), pos);
+      weight.set(oldWeight.subarray(j, lo), pos);
+      pos += lo - j;
+      j = lo;
+    }
+    if (j < end && oldSource[j] === u) {
+      source[pos] = u;
+      weight[pos] = oldWeight[j]!;
+      pos++;
+      j++;
+    }
+    if (pos > rowBegin && source[pos - 1] === u) weight[pos - 1]! += w[e]!;
+    else {
+      source[pos] = u;
+      weight[pos] = w[e]!;
+      pos++;
+    }
+  }
+  if (end > j) {
+    source.set(oldSource.subarray(j, end), pos);
+    weight.set(oldWeight.subarray(j, end), pos);
+    pos += end - j;
+  }
+  return pos;
+}
+
+/**
+ * Rows [row, to) of an old CSR are unchanged by a merge: one block copy to `pos`. Returns the
+ * position after them. Row starts are filled afterwards in one pass (`fillStarts`).
+ */
+function copyRowRun(
+  oldStart: Uint32Array, oldN: number, oldM: number, row: number, to: number,
+  fromIndex: Uint32Array, fromWeight: Float64Array, index: Uint32Array, weight: Float64Array, pos: number,
+): number {
+  const from = row < oldN ? oldStart[row]! : oldM;
+  const end = to < oldN ? oldStart[to]! : oldM;
+  index.set(fromIndex.subarray(from, end), pos);
+  weight.set(fromWeight.subarray(from, end), pos);
+  return pos + end - from;
+}
+
+/** Row starts after a merge: old row lengths plus what each merged row gained (`gained[u]`). */
+function fillStarts(start: Uint32Array, oldStart: Uint32Array, oldN: number, oldM: number, gained: Uint32Array): void {
+  const n = start.length - 1;
+  let at = 0;
+  for (let r = 0; r < n; r++) {
+    start[r] = at;
+    const length = r < oldN ? (r + 1 < oldN ? oldStart[r + 1]! : oldM) - oldStart[r]! : 0;
+    at += length + gained[r]!;
+  }
+  start[n] = at;
 }
 
 /** Rows given as [rowStart[u], rowStart[u+1]) in rawT/rawW; merges duplicate targets in O(m). */

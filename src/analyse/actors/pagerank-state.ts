@@ -41,7 +41,9 @@ export class PagerankState {
     const n = out.n;
     const { topics, previous } = options;
     const T = topics.length + 1;
-    const sameTopics = T === this.T && topics.every((t, k) => t === this.topics[k]);
+    // The kept columns are in the order of the run that built them; only the set has to match
+    // (two topics swapping places in the frequency order changes nothing).
+    const sameTopics = T === this.T && topics.every((t) => this.topics.includes(t));
     const patched = previous?.touched !== undefined && this.x !== null && this.owner === previous.owner && sameTopics && n >= this.n && !this.fallback;
     if (patched) this.patch(n, options.nodeIds, options.nodeIndex, options.features, previous.touched ?? []);
     else this.rebuild(n, topics, options.features, options.nodeIndex, previous);
@@ -56,10 +58,11 @@ export class PagerankState {
     this.spare = run.spare;
     const iterations: Record<string, number> = {};
     const topicPagerank = new Map<string, Float64Array>();
-    topics.forEach((topic, k) => {
+    for (const topic of topics) {
+      const k = this.topics.indexOf(topic);
       iterations[`topic:${topic}`] = run.iterations[k]!;
       topicPagerank.set(topic, deinterleave(run.x, n, T, k));
-    });
+    }
     iterations.pagerank = run.iterations[T - 1]!;
     return { pagerank: deinterleave(run.x, n, T, T - 1), topicPagerank, iterations, patched };
   }

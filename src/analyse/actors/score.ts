@@ -73,8 +73,7 @@ export function scoreActors(
   if (inputs.n !== n) throw new RangeError(`scoreActors: inputs cover ${inputs.n} authors, the graph has ${n}`);
   const { exploitPosts, codePosts, indicators, malwareTools, tenureDays, activeMonths, consistency, reputation, repMissing } = inputs;
   const topicMax = topicPagerankNormalised(metrics);
-  const coreness = new Float64Array(n);
-  for (let i = 0; i < n; i++) coreness[i] = metrics.coreness[i]!;
+  const coreness = Float64Array.from(metrics.coreness);
   const nf = weights.networkFeatures;
   const cf = weights.contentFeatures;
   const sf = weights.seniorityFeatures;
@@ -143,18 +142,8 @@ export function scoreActors(
       const scale = scales[k];
       const w = featureWeight[k]! * effectiveGroup[c.group];
       if (!scale || w === 0) return;
-      const raw = c.raw;
-      if (scale === PERCENTILE) {
-        for (let m = 0; m < members.length; m++) score[members[m]!]! += w * percentile[members[m]!]!;
-        return;
-      }
-      const { s, denom } = scale;
-      for (let m = 0; m < members.length; m++) {
-        const i = members[m]!;
-        const v = raw[i]!;
-        if (v > 0) score[i]! += w * (denom > 0 ? Math.log1p(v / s) / denom : 1);
-        else if (!(denom > 0)) score[i]! += w;
-      }
+      if (scale === PERCENTILE) addPercentile(members, percentile, w, score);
+      else addLogScaled(members, c.raw, scale.s, scale.denom, w, score);
     });
   });
   inputs.percentile ??= { values: percentile, perSite: percentileSites };
@@ -181,9 +170,33 @@ export function scoreActors(
     return { groups, community: metrics.community[i] ?? -1, topTopics: topicMax.top(i, 3) };
   };
 
-  const order = sortByScore(score, nodeIds);
+  return scoredActors(sortByScore(score, nodeIds), score, nodeIds, siteOfNode, siteNames, inputs.handles, breakdownOf);
+}
+
+// Loops over every author live in small functions of typed arrays: V8 keeps their optimised code
+// between updates (a loop in a long function entered once per update runs interpreted until it
+// is OSR-compiled again, every time).
+
+function addPercentile(members: Uint32Array, percentile: Float64Array, w: number, score: Float64Array): void {
+  for (let m = 0; m < members.length; m++) score[members[m]!]! += w * percentile[members[m]!]!;
+}
+
+function addLogScaled(members: Uint32Array, raw: Float64Array, s: number, denom: number, w: number, score: Float64Array): void {
+  for (let m = 0; m < members.length; m++) {
+    const i = members[m]!;
+    const v = raw[i]!;
+    if (v > 0) score[i]! += w * (denom > 0 ? Math.log1p(v / s) / denom : 1);
+    else if (!(denom > 0)) score[i]! += w;
+  }
+}
+
+/** The ranked list: per-site and global ranks, breakdowns built on first access. */
+function scoredActors(
+  order: Uint32Array, score: Float64Array, nodeIds: readonly string[], siteOfNode: Uint32Array, siteNames: readonly string[],
+  handles: readonly string[], breakdownOf: (i: number) => ScoreBreakdown,
+): ActorScore[] {
+  const n = order.length;
   const siteRank = new Uint32Array(siteNames.length);
-  const handles = inputs.handles;
   const result: ActorScore[] = new Array<ActorScore>(n);
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
@@ -207,15 +220,11 @@ export function sortByScore(score: Float64Array, nodeIds: readonly string[]): Ui
   const words = new Uint32Array(packed.buffer);
   const scoreWords = new Uint32Array(score.buffer, score.byteOffset, 2 * n);
   const hi = LITTLE_ENDIAN ? 1 : 0;
-  for (let i = 0; i < n; i++) {
-    const s = score[i]!;
-    if (!(s >= 0)) throw new RangeError(`sortByScore: score ${s} of ${nodeIds[i]} is not a non-negative number`);
-    words[2 * i + hi] = scoreWords[2 * i + hi]!;
-    words[2 * i + 1 - hi] = i;
-  }
+  const bad = packScores(score, scoreWords, words, hi);
+  if (bad >= 0) throw new RangeError(`sortByScore: score ${score[bad]} of ${nodeIds[bad]} is not a non-negative number`);
   packed.sort();
   const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = words[2 * (n - 1 - k) + 1 - hi]!;
+  unpackDescending(words, hi, order);
   const cmp = (a: number, b: number): number => score[b]! - score[a]! || ((nodeIds[a] as string) < (nodeIds[b] as string) ? -1 : 1);
   for (let k = 0; k < n;) {
     const top = scoreWords[2 * order[k]! + hi]!;
@@ -225,6 +234,21 @@ export function sortByScore(score: Float64Array, nodeIds: readonly string[]): Ui
     k = end;
   }
   return order;
+}
+
+/** Upper word of each score and its index into `words`; the first bad (negative/NaN) index or −1. */
+function packScores(score: Float64Array, scoreWords: Uint32Array, words: Uint32Array, hi: number): number {
+  for (let i = 0; i < score.length; i++) {
+    if (!(score[i]! >= 0)) return i;
+    words[2 * i + hi] = scoreWords[2 * i + hi]!;
+    words[2 * i + 1 - hi] = i;
+  }
+  return -1;
+}
+
+function unpackDescending(words: Uint32Array, hi: number, order: Uint32Array): void {
+  const n = order.length;
+  for (let k = 0; k < n; k++) order[k] = words[2 * (n - 1 - k) + 1 - hi]!;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -333,14 +357,10 @@ function topicPagerankNormalised(metrics: NodeMetrics): { best: Float64Array; to
   const best = new Float64Array(n);
   const scaled: [string, Float64Array, number][] = [];
   for (const [topic, values] of metrics.topicPagerank) {
-    let max = 0;
-    for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
+    const max = maxOf(values, n);
     if (max === 0) continue;
     scaled.push([topic, values, max]);
-    for (let i = 0; i < n; i++) {
-      const v = values[i]! / max;
-      if (v > best[i]!) best[i] = v;
-    }
+    raiseToScaled(values, max, best, n);
   }
   return {
     best,
@@ -350,4 +370,18 @@ function topicPagerankNormalised(metrics: NodeMetrics): { best: Float64Array; to
       .sort((a, b) => b.normalised - a.normalised)
       .slice(0, k),
   };
+}
+
+function maxOf(values: Float64Array, n: number): number {
+  let max = 0;
+  for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
+  return max;
+}
+
+/** best[i] = max(best[i], values[i] / max). */
+function raiseToScaled(values: Float64Array, max: number, best: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = values[i]! / max;
+    if (v > best[i]!) best[i] = v;
+  }
 }

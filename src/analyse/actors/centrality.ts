@@ -133,6 +133,24 @@ export function pagerankMulti(
 // update was re-entered in the interpreter and OSR-compiled anew every time (≈ 0.1 s per update
 // of boxed-double garbage and compile time, measured with --trace-opt/--trace-deopt).
 
+/** Nodes without out-edges. */
+function danglingNodes(weightSum: Float64Array, n: number): Uint32Array {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (weightSum[i] === 0) count++;
+  const nodes = new Uint32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (weightSum[i] === 0) nodes[k++] = i;
+  return nodes;
+}
+
+/** dangle[t] = Σ over dangling nodes of x[i·T + t]. */
+function danglingMass(dangling: Uint32Array, T: number, x: Float64Array, dangle: Float64Array): void {
+  dangle.fill(0);
+  for (let k = 0; k < dangling.length; k++) {
+    const b = dangling[k]! * T;
+    for (let t = 0; t < T; t++) dangle[t]! += x[b + t]!;
+  }
+}
+
 /** y = α · x / out-strength, row by row (dangling rows 0). */
 function scaleRows(n: number, T: number, weightSum: Float64Array, alpha: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0, at = 0; i < n; i++) {
@@ -255,8 +273,7 @@ export function pagerankInterleaved(
   let x = options.x;
   let next = buffer(0);
   const y = buffer(1);
-  const dangling: number[] = [];
-  for (let i = 0; i < n; i++) if (weightSum[i] === 0) dangling.push(i);
+  const dangling = danglingNodes(weightSum, n);
   const dangle = new Float64Array(T);
   const base = new Float64Array(T);
   const error = new Float64Array(T);
@@ -265,8 +282,7 @@ export function pagerankInterleaved(
   let round = 0;
   while (round < options.maxIterations && converged.includes(false)) {
     round++;
-    dangle.fill(0);
-    for (const i of dangling) for (let t = 0; t < T; t++) dangle[t]! += x[i * T + t]!;
+    danglingMass(dangling, T, x, dangle);
     for (let t = 0; t < T; t++) base[t] = (alpha * dangle[t]! + (1 - alpha)) * pScale[t]!;
     scaleRows(n, T, weightSum, alpha, x, y);
     error.fill(0);

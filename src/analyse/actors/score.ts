@@ -227,9 +227,7 @@ export function sortByScore(score: Float64Array, nodeIds: readonly string[]): Ui
   unpackDescending(words, hi, order);
   const cmp = (a: number, b: number): number => score[b]! - score[a]! || ((nodeIds[a] as string) < (nodeIds[b] as string) ? -1 : 1);
   for (let k = 0; k < n;) {
-    const top = scoreWords[2 * order[k]! + hi]!;
-    let end = k + 1;
-    while (end < n && scoreWords[2 * order[end]! + hi] === top) end++;
+    const end = runEnd(order, scoreWords, hi, k);
     if (end - k > 1) order.subarray(k, end).sort(cmp);
     k = end;
   }
@@ -244,6 +242,15 @@ function packScores(score: Float64Array, scoreWords: Uint32Array, words: Uint32A
     words[2 * i + 1 - hi] = i;
   }
   return -1;
+}
+
+/** End of the run of `order` from k whose scores share the upper word. */
+function runEnd(order: Uint32Array, scoreWords: Uint32Array, hi: number, k: number): number {
+  const n = order.length;
+  const top = scoreWords[2 * order[k]! + hi]!;
+  let end = k + 1;
+  while (end < n && scoreWords[2 * order[end]! + hi] === top) end++;
+  return end;
 }
 
 function unpackDescending(words: Uint32Array, hi: number, order: Uint32Array): void {
@@ -333,12 +340,16 @@ function scaleColumn(column: Column, members: Uint32Array, percentile: Float64Ar
     }
     return PERCENTILE;
   }
+  return logScale(members, raw, missing ?? null);
+}
+
+function logScale(members: Uint32Array, raw: Float64Array, missing: Uint8Array | null): Scale | null {
   let max = 0;
   let sum = 0;
   let nonZero = 0;
   for (let m = 0; m < members.length; m++) {
     const i = members[m]!;
-    if (missing?.[i]) continue;
+    if (missing !== null && missing[i]) continue;
     const v = raw[i]!;
     if (v > 0) {
       if (v > max) max = v;

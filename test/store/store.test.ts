@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { describeEachStore } from '../helpers/stores.js';
 import { sampleRecords } from '../helpers/fixtures.js';
 import type { ForumRecord } from '../../src/core/records.js';
-import { RANK_WINDOW } from '../../src/store/search.js';
+import { RANK_WINDOW, pinPostgresSearchPlan, preferGinScan } from '../../src/store/search.js';
 
 describeEachStore('store', (makeStore) => {
   test('ingest normalises records into sites, threads, authors, posts and links', async () => {
@@ -104,6 +104,33 @@ describeEachStore('store', (makeStore) => {
     const firstPage = await store.search({ q: 'selling', limit: 100 });
     const seen = new Set(firstPage.hits.map((h) => h.id));
     assert.ok(paged.hits.every((h) => !seen.has(h.id)), 'pages do not overlap');
+  });
+
+  test('PostgreSQL: fetching matches from GIN and walking the seq index give the same page; rare words take GIN', async () => {
+    const store = await makeStore();
+    if (store.dialect !== 'postgres') return;
+    const posts = Array.from({ length: RANK_WINDOW + 300 }, (_, i): ForumRecord => ({
+      site: 'bigforum', board: i % 2 === 0 ? 'Market' : 'Exploits', thread_id: `t${Math.floor(i / 10)}`, thread_title: 'market thread',
+      post_id: String(i), author: `user${i % 50}`, posted_at: new Date(Date.UTC(2023, 0, 1) + i * 60_000).toISOString(),
+      body_text: `selling item ${i}${i % 40 === 0 ? ' escrow escrow' : i % 20 === 0 ? ' escrow' : ''}${i === 7 ? ' zerodaybroker' : ''} today`,
+    }));
+    for (let i = 0; i < posts.length; i += 1000) await store.ingest(posts.slice(i, i + 1000));
+    await sql`ANALYZE posts`.execute(store.db);
+    const base = (q: string) => store.db.selectFrom('posts').where(sql<boolean>`posts.search @@ to_tsquery('simple', ${q})`);
+    assert.equal(await preferGinScan(store.db, base("'zerodaybroker'"), RANK_WINDOW), true, 'a word in one post is fetched from GIN');
+    assert.equal(await preferGinScan(store.db, base("'selling'"), RANK_WINDOW), false, 'a word in every post walks the seq index');
+    try {
+      for (const params of [{ q: 'escrow' }, { q: 'selling' }, { q: 'selling escrow', board: 'Market' }, { q: 'escrow', limit: 10, offset: 100 }]) {
+        pinPostgresSearchPlan('gin');
+        const viaGin = await store.search(params);
+        pinPostgresSearchPlan('walk');
+        const viaWalk = await store.search(params);
+        assert.deepEqual(viaGin, viaWalk, JSON.stringify(params));
+        assert.ok(viaGin.hits.length > 0, JSON.stringify(params));
+      }
+    } finally {
+      pinPostgresSearchPlan(null);
+    }
   });
 
   test('search finds Russian and Chinese text', async () => {

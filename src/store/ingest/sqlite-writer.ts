@@ -136,6 +136,11 @@ export function writeBatchesSqlite(db: BetterSqlite3.Database, batches: readonly
     // indexes outgrow the default 64 MiB cache every batch re-reads them (measured: −20% write
     // time at 200k posts with a larger cache). The cache only grows as pages are used.
     db.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
+    // The default checkpoints the WAL into the database every 4 MiB, each with an fsync; a bulk
+    // import on a disk spent much of its time there (150k posts onto disk under load: 3,215/s
+    // with the default, 4,598/s with 64 MiB, main-thread CPU 83 → 68 µs per post). Readers are
+    // unaffected; the WAL file may grow to about this size between checkpoints.
+    db.pragma(`wal_autocheckpoint = ${INGEST_CHECKPOINT_PAGES}`);
   }
   // The transaction writes every parent row (site, board, thread, author) before the posts and
   // links that reference it, so the foreign keys hold by construction; SQLite's own check costs
@@ -155,3 +160,5 @@ export function writeBatchSqlite(db: BetterSqlite3.Database, batch: Batch): Batc
 }
 
 const INGEST_CACHE_KIB = 512 * 1024;
+/** 64 MiB of 4 KiB pages. */
+const INGEST_CHECKPOINT_PAGES = 16_384;

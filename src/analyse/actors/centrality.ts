@@ -205,6 +205,29 @@ function pagerankSweep(
   }
 }
 
+/** `pagerankSweep` for the vectors with moving[t] = 1 only; the others are copied from x. */
+function pagerankSweepSome(
+  n: number, T: number, inStart: Uint32Array, source: Uint32Array, inWeight: Float64Array,
+  y: Float64Array, p: Float64Array, base: Float64Array, x: Float64Array, next: Float64Array, error: Float64Array, moving: Uint8Array,
+): void {
+  for (let v = 0; v < n; v++) {
+    const b = v * T;
+    const j0 = inStart[v]!;
+    const j1 = inStart[v + 1]!;
+    for (let t = 0; t < T; t++) {
+      if (moving[t] === 0) {
+        next[b + t] = x[b + t]!;
+        continue;
+      }
+      let a0 = 0;
+      for (let j = j0; j < j1; j++) a0 += inWeight[j]! * y[source[j]! * T + t]!;
+      const val = a0 + base[t]! * p[b + t]!;
+      next[b + t] = val;
+      error[t]! += Math.abs(val - x[b + t]!);
+    }
+  }
+}
+
 /** out[v] = Σ over v's row of weight · x[index] (a gather over a CSR, in- or out-edges). */
 function gatherRows(n: number, rowStart: Uint32Array, index: Uint32Array, weight: Float64Array, x: Float64Array, out: Float64Array): void {
   for (let v = 0; v < n; v++) {
@@ -286,7 +309,15 @@ export function pagerankInterleaved(
     for (let t = 0; t < T; t++) base[t] = (alpha * dangle[t]! + (1 - alpha)) * pScale[t]!;
     scaleRows(n, T, weightSum, alpha, x, y);
     error.fill(0);
-    pagerankSweep(n, T, inStart, source, inWeight, y, p, base, x, next, error);
+    // When only a few vectors still move (a warm start: typically one topic needs a round more
+    // than the rest), sweep just those and carry the converged ones over unchanged.
+    let active = 0;
+    for (let t = 0; t < T; t++) if (!converged[t]) active++;
+    if (T >= 4 && active * 4 <= T) {
+      const moving = new Uint8Array(T);
+      for (let t = 0; t < T; t++) moving[t] = converged[t] ? 0 : 1;
+      pagerankSweepSome(n, T, inStart, source, inWeight, y, p, base, x, next, error, moving);
+    } else pagerankSweep(n, T, inStart, source, inWeight, y, p, base, x, next, error);
     [x, next] = [next, x];
     for (let t = 0; t < T; t++) {
       if (converged[t]) continue;

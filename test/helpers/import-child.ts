@@ -3,10 +3,12 @@
 import { importFile } from '../../src/collect/import/import-file.js';
 import { openStore } from '../../src/store/index.js';
 
-const [url, schema, file] = process.argv.slice(2);
+const [url, schema, file, mode] = process.argv.slice(2);
 const store = await openStore({ url, schema: schema === '-' ? undefined : schema });
 await importFile(store, file!, {
   batchSize: 50,
+  // 'bulk': the large-file path (worker thread, SQLite indexes deferred) on a small file.
+  ...(mode === 'bulk' ? { worker: true, bulk: true } : {}),
   onProgress: (p) => process.stdout.write(`batch ${p.rows}\n`),
 });
 await store.close();

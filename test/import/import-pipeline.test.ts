@@ -131,3 +131,40 @@ test('the writer notices rows another connection changed (its upsert cache start
     await store.close();
   }
 });
+
+test('a bulk import killed mid-way leaves a store that a re-run completes, indexes and all', async () => {
+  const path = write('crash-bulk.jsonl', records(3000));
+  const db = join(dir, 'crash-bulk.db');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/import-child.ts', db, '-', path, 'bulk'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let batches = 0;
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
+      if (batches >= 3 && child.exitCode === null) child.kill('SIGKILL');
+    });
+    child.on('exit', () => resolve());
+  });
+  assert.ok(batches >= 3 && batches < 60, `killed mid-import after ${batches} batches`);
+  const raw = new BetterSqlite3(db);
+  const deferred = raw.prepare('SELECT count(*) AS n FROM deferred_indexes').get() as { n: number };
+  raw.close();
+  assert.ok(deferred.n > 0, 'the killed import had dropped indexes');
+  const store = await openStore({ url: db });
+  try {
+    assert.deepEqual((await sql`SELECT * FROM deferred_indexes`.execute(store.db)).rows, [], 'rebuilt on open');
+    const summary = await importFile(store, path, { worker: true, bulk: true, batchSize: 50 });
+    assert.ok(summary.resumedAfterLine > 0, 'resumed from the checkpoint');
+    const count = await store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), 3000);
+    assert.equal((await store.search({ q: '"exploit 7"' })).total, Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 13 === 7).length);
+    const fresh = await openStore({ url: join(dir, 'crash-bulk-reference.db') });
+    try {
+      assert.deepEqual(await indexNames(store), await indexNames(fresh));
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    await store.close();
+  }
+});

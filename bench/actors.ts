@@ -76,7 +76,7 @@ if (!values['no-verify']) {
   verify = { ms, cpu: cpuSeconds(c0), ...agreement(incremental, recomputed) };
 }
 
-interface Agreement { top50Overlap: number; top100Overlap: number; top1000Overlap: number; spearmanTop1000: number; spearmanAll: number }
+interface Agreement { top50Overlap: number; top100Overlap: number; top1000Overlap: number; spearmanTop1000: number; spearmanAll: number; maxScoreDiff: number; pagerankL1: number }
 
 /** How close the incremental ranking stays to a full recompute on the same data. */
 function agreement(a: RankResult, b: RankResult): Agreement {
@@ -95,7 +95,14 @@ function agreement(a: RankResult, b: RankResult): Agreement {
   let d2All = 0;
   b.scores.forEach((s, i) => { d2All += ((rankA.get(s.authorId) ?? i) - i) ** 2; });
   const N = b.scores.length;
+  // Score and PageRank tolerances: how far the incremental values are from the recomputed ones.
+  const scoreB = new Map(b.scores.map((s) => [s.authorId, s.score]));
+  let maxScoreDiff = 0;
+  for (const s of a.scores) maxScoreDiff = Math.max(maxScoreDiff, Math.abs(s.score - (scoreB.get(s.authorId) ?? 0)));
+  let pagerankL1 = 0;
+  a.graph.nodeIds.forEach((id, i) => { pagerankL1 += Math.abs(a.metrics.pagerank[i]! - (b.metrics.pagerank[b.graph.nodeIndex.get(id) ?? -1] ?? 0)); });
   return {
+    maxScoreDiff, pagerankL1,
     top50Overlap: overlap(50), top100Overlap: overlap(100), top1000Overlap: overlap(1000),
     spearmanTop1000: 1 - (6 * d2) / (n * (n * n - 1)), spearmanAll: 1 - (6 * d2All) / (N * (N * N - 1)),
   };
@@ -108,7 +115,7 @@ const rows: [string, number, number, string][] = [
   ['full rank (baseline)', fullMs, fullCpu, `peak RSS ${rssAfterFull.toFixed(0)} MB, heap ${mb(heapAfterFull)} MB`],
   [`incremental +1% (${deltaPosts} posts)`, incMs, incCpu, `pagerank ${incremental.metrics.iterations.pagerank} it. vs ${full.metrics.iterations.pagerank}, hits ${incremental.metrics.iterations.hits} vs ${full.metrics.iterations.hits}, eigenvector ${incremental.metrics.iterations.eigenvector} vs ${full.metrics.iterations.eigenvector}${incremental.metrics.iterations.pagerankPatched ? ', PageRank teleports patched' : ''}; features of ${incremental.touchedAuthors} authors; carried over: ${incremental.metrics.stale.join(', ')}`],
 ];
-if (verify) rows.push(['full recompute on 101%', verify.ms, verify.cpu, `incremental vs recompute: top-50 overlap ${verify.top50Overlap.toFixed(2)}, top-100 ${verify.top100Overlap.toFixed(2)}, top-1000 ${verify.top1000Overlap.toFixed(3)}, ρ(top-1000) ${verify.spearmanTop1000.toFixed(4)}, ρ(all) ${verify.spearmanAll.toFixed(4)}`]);
+if (verify) rows.push(['full recompute on 101%', verify.ms, verify.cpu, `incremental vs recompute: top-50 overlap ${verify.top50Overlap.toFixed(2)}, top-100 ${verify.top100Overlap.toFixed(2)}, top-1000 ${verify.top1000Overlap.toFixed(3)}, ρ(top-1000) ${verify.spearmanTop1000.toFixed(4)}, ρ(all) ${verify.spearmanAll.toFixed(4)}, max |Δscore| ${verify.maxScoreDiff.toExponential(1)}, PageRank L1 ${verify.pagerankL1.toExponential(1)}`]);
 // Wall time is what the target is about; CPU time (all threads) shows how much of it was
 // waiting for a core on a shared machine.
 process.stdout.write(`${'run'.padEnd(34)} ${'wall s'.padStart(8)} ${'ratio'.padStart(7)} ${'CPU s'.padStart(8)} ${'ratio'.padStart(7)}  notes\n`);

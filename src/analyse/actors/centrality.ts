@@ -629,20 +629,20 @@ export function sampleNodes(n: number, k: number, seed: number): number[] {
 
 function normaliseL1(x: Float64Array): void {
   let s = 0;
-  for (const v of x) s += v;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
   if (s > 0) for (let i = 0; i < x.length; i++) x[i]! /= s;
 }
 
 function normaliseL2(x: Float64Array): void {
   let s = 0;
-  for (const v of x) s += v * v;
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
   const norm = Math.sqrt(s);
   if (norm > 0) for (let i = 0; i < x.length; i++) x[i]! /= norm;
 }
 
 function normaliseMax(x: Float64Array): void {
   let m = 0;
-  for (const v of x) if (v > m) m = v;
+  for (let i = 0; i < x.length; i++) if (x[i]! > m) m = x[i]!;
   if (m > 0) for (let i = 0; i < x.length; i++) x[i]! /= m;
 }
 

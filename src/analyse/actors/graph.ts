@@ -271,7 +271,18 @@ export class InteractionGraph {
    */
   inCsr(): InCsr {
     const out = this.outCsr();
-    if (!this.inMerged || this.inMerged.n !== out.n) this.inMerged = transposeCsr(out, this.inSpare ?? undefined);
+    if (!this.inMerged || this.inMerged.n !== out.n) {
+      this.inMerged = transposeCsr(out, this.inSpare ?? undefined);
+      // The second buffer of the double-buffered merge comes with the transpose, as the out-CSR's
+      // does with the build (its raw arrays): the same memory a first update would allocate, but
+      // not in the middle of that update, where 13 MB of new external memory at 1M edges tips V8
+      // into a full mark-compact of the whole heap.
+      const m = out.start[out.n] ?? 0;
+      if (!this.inSpare || this.inSpare.source.length < m) {
+        const capacity = Math.ceil(m * 1.1);
+        this.inSpare = { source: new Uint32Array(capacity), weight: new Float64Array(capacity) };
+      }
+    }
     return this.inMerged;
   }
 

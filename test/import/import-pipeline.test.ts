@@ -168,3 +168,23 @@ test('a bulk import killed mid-way leaves a store that a re-run completes, index
     await store.close();
   }
 });
+
+describeEachStore('grouped batches', (makeStore) => {
+  test('several batches in one transaction leave the same rows as one transaction each', async () => {
+    const base = sampleRecords();
+    const later = base.map((r, i) => ({
+      ...r, post_id: `${r.post_id}-b`, posted_at: `2025-0${1 + (i % 9)}-01T00:00:00Z`, author_reputation: i === 0 ? undefined : 50 + i,
+      author_joined_at: i === 1 ? '2019-01-01' : undefined,
+    }));
+    const earlier = base.map((r) => ({ ...r, post_id: `${r.post_id}-a`, posted_at: '2023-01-01T00:00:00Z', author_reputation: 7 }));
+    const batches = () => [buildBatch(base, '2024-06-01T00:00:00.000Z'), buildBatch(later, '2024-06-01T00:00:00.000Z'), buildBatch(earlier, '2024-06-01T00:00:00.000Z')];
+    const one = await makeStore();
+    for (const b of batches()) await one.ingestNormalised([b]);
+    const grouped = await makeStore();
+    const counts = await grouped.ingestNormalised(batches());
+    assert.deepEqual(counts, { inserted: 15, updated: 0, unchanged: 0 });
+    const authors = (s: Store) => s.db.selectFrom('authors').select(['id', 'handle', 'joined_at', 'reputation', 'first_seen', 'last_seen']).orderBy('id').execute();
+    assert.deepEqual(await authors(grouped), await authors(one));
+    assert.equal((await authors(grouped)).find((a) => a.handle === 'ZeroCool')?.reputation, 7, 'the latest batch with a value wins');
+  });
+});

@@ -89,6 +89,31 @@ export class ContextCache {
 
 const MAX_ENTRIES = 500_000;
 
+/**
+ * One row per author across several batches, merged as consecutive upserts would merge them
+ * (the first handle, the latest non-null profile fields, the widest seen range): a transaction
+ * over several batches then upserts each author once, not once per batch.
+ */
+export function mergeAuthors(groups: readonly (readonly Author[])[]): readonly Author[] {
+  if (groups.length === 1) return groups[0]!;
+  const merged = new Map<string, Author>();
+  for (const group of groups) {
+    for (const author of group) {
+      const known = merged.get(author.id);
+      merged.set(author.id, known === undefined ? author : {
+        ...known,
+        joined_at: author.joined_at ?? known.joined_at,
+        post_count: author.post_count ?? known.post_count,
+        reputation: author.reputation ?? known.reputation,
+        profile_url: author.profile_url ?? known.profile_url,
+        first_seen: earliest(known.first_seen, author.first_seen),
+        last_seen: latest(known.last_seen, author.last_seen),
+      });
+    }
+  }
+  return [...merged.values()];
+}
+
 function sameValues<T extends object>(a: T, b: T): boolean {
   for (const key of Object.keys(a) as (keyof T)[]) if (a[key] !== b[key]) return false;
   return true;

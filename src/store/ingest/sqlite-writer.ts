@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FIRST_SEEN, LAST_SEEN } from './kysely-writer.js';
 import type { Batch, NormalisedPost, PostRow } from './normalise.js';
-import { ContextCache } from './context-cache.js';
+import { ContextCache, mergeAuthors } from './context-cache.js';
 import type { BatchCounts } from './types.js';
 
 /**
@@ -101,13 +101,16 @@ function makeWriter(db: BetterSqlite3.Database): Writer {
     // the rows the cache remembers, so the cache starts over.
     cache.validate(s.dataVersion.get()!);
     const counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    // Every parent row first (see the foreign-key note below), then the posts.
     for (const b of batches) {
       for (const site of b.sites) if (cache.needsSite(site)) s.site.run(site);
       for (const board of b.boards) if (cache.needsBoard(board)) s.board.run(board);
       for (const thread of b.threads) if (cache.needsThread(thread)) s.thread.run(thread);
-      for (const author of b.authors) if (cache.needsAuthor(author)) s.author.run(author);
-      for (const post of b.posts.values()) writePost(s, post, counts);
     }
+    // An author's seen range widens in nearly every batch of a chronological dump: one upsert per
+    // author per transaction instead of one per batch (authors were ~20% of the writer at 1M).
+    for (const author of mergeAuthors(batches.map((b) => b.authors))) if (cache.needsAuthor(author)) s.author.run(author);
+    for (const b of batches) for (const post of b.posts.values()) writePost(s, post, counts);
     return counts;
   };
   const transaction = db.transaction(body);

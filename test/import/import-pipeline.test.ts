@@ -188,3 +188,19 @@ describeEachStore('grouped batches', (makeStore) => {
     assert.equal((await authors(grouped)).find((a) => a.handle === 'ZeroCool')?.reputation, 7, 'the latest batch with a value wins');
   });
 });
+
+test('a run of bad rows is reported as it streams, not held until the end', async () => {
+  const path = write('all-bad.jsonl', Array.from({ length: 95 }, (_, i) => `{bad ${i}`));
+  const store = await openStore({ url: join(dir, 'all-bad.db') });
+  try {
+    const seen: number[] = [];
+    let rejected = 0;
+    const summary = await importFile(store, path, {
+      batchSize: 10, worker: false, onRejected: () => { rejected++; }, onProgress: () => seen.push(rejected),
+    });
+    assert.equal(summary.rejected, 95);
+    assert.deepEqual(seen, [10, 20, 30, 40, 50, 60, 70, 80, 90, 95]);
+  } finally {
+    await store.close();
+  }
+});

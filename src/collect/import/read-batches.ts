@@ -58,6 +58,9 @@ export async function* readBatches(input: Readable, options: ReadOptions, bytesR
     rows = 0;
     return item;
   };
+  // A batch is full at batchSize valid records; a run of bad rows is handed on at the same size,
+  // so a file of nothing but bad rows still streams its reports in constant memory.
+  const full = () => records.length >= options.batchSize || rejected.length >= options.batchSize;
   const reject = (line: number, reason: string) => {
     rows++;
     rejected.push({ where: `${options.label}:${line}`, reason });
@@ -79,15 +82,16 @@ export async function* readBatches(input: Readable, options: ReadOptions, bytesR
       if ('error' in item) reject(item.line, item.error);
       else if (item.text.trim() !== '') {
         let value: unknown;
+        let parsed = true;
         try {
           value = JSON.parse(item.text);
         } catch (err) {
+          parsed = false;
           reject(item.line, `invalid JSON: ${errorMessage(err)}`);
-          continue;
         }
-        accept(item.line, value, item.line);
+        if (parsed) accept(item.line, value, item.line);
       }
-      if (records.length >= options.batchSize) yield take();
+      if (full()) yield take();
     }
   } else {
     const parser = input.pipe(
@@ -107,7 +111,7 @@ export async function* readBatches(input: Readable, options: ReadOptions, bytesR
     for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; records: number } }>) {
       if (item.info.records <= options.resumeAfter) continue;
       accept(item.info.lines, csvRowToRecord(item.record, mapping), item.info.records);
-      if (records.length >= options.batchSize) yield take();
+      if (full()) yield take();
     }
   }
   if (rows > 0 || records.length > 0) yield take();

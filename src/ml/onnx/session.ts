@@ -11,9 +11,11 @@ export interface SessionOptions {
   /** Intra-op threads for this session (default: all cores). */
   threads?: number;
   /**
-   * Let idle intra-op threads busy-wait for the next op (ORT's default). Off here: our ops run for
-   * milliseconds, so spinning saves only microseconds of wake-up, while on a shared machine the
-   * spinning threads take cores from everything else (and from each other's stragglers).
+   * Let idle intra-op threads busy-wait for the next op (ORT's default, and ours). Folded token
+   * models run as a Loop over small chunks (see export), i.e. thousands of sub-millisecond ops per
+   * batch, and waking sleeping threads for each cost the char-CNN 30% (`npm run bench:ml`: 25.6k vs
+   * 18.2k samples/s on 2 cores). Turn it off on a machine whose cores are shared with other busy
+   * work: there the spinning threads take cores from everything else (0.88× measured under load).
    */
   spin?: boolean;
 }
@@ -34,7 +36,7 @@ export class OnnxModel {
         intraOpNumThreads: options.threads ?? availableParallelism(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
-        extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' } } },
+        extra: { session: { intra_op: { allow_spinning: options.spin === false ? '0' : '1' } } },
       });
     } catch (err) {
       throw new InputError(path, `cannot load ONNX model: ${(err as Error).message}`, { cause: err });
@@ -105,7 +107,7 @@ const cache = new Map<string, Promise<OnnxModel>>();
 
 /** A cached session for `path` (one per path and thread count). */
 export function loadSession(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
-  const key = `${resolve(path)}#${options.threads ?? 'all'}#${options.spin ? 'spin' : ''}`;
+  const key = `${resolve(path)}#${options.threads ?? 'all'}#${options.spin === false ? 'nospin' : 'spin'}`;
   let s = cache.get(key);
   if (!s) {
     s = OnnxModel.load(path, options);

@@ -12,6 +12,7 @@ import { packBatch, unpackBatch } from '../../src/store/ingest/packed.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { sampleRecords } from '../helpers/fixtures.js';
 import { describeEachStore } from '../helpers/stores.js';
+import { importAndKill } from '../helpers/kill-import.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tm-import-pipeline-'));
 
@@ -135,16 +136,7 @@ test('the writer notices rows another connection changed (its upsert cache start
 test('a bulk import killed mid-way leaves a store that a re-run completes, indexes and all', async () => {
   const path = write('crash-bulk.jsonl', records(3000));
   const db = join(dir, 'crash-bulk.db');
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/import-child.ts', db, '-', path, 'bulk'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let batches = 0;
-  await new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
-      if (batches >= 3 && child.exitCode === null) child.kill('SIGKILL');
-    });
-    child.on('exit', () => resolve());
-  });
+  const batches = await importAndKill([db, '-', path, 'bulk']);
   assert.ok(batches >= 3 && batches < 60, `killed mid-import after ${batches} batches`);
   const raw = new BetterSqlite3(db);
   const deferred = raw.prepare('SELECT count(*) AS n FROM deferred_indexes').get() as { n: number };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { test } from 'node:test';
 import { importFile, type RejectedRow } from '../../src/collect/import/import-file.js';
 import { sampleRecords } from '../helpers/fixtures.js';
 import { describeEachStore } from '../helpers/stores.js';
+import { importAndKill } from '../helpers/kill-import.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tm-import-'));
 
@@ -107,15 +107,7 @@ for (const [name, url, schema] of [
     ? 'PostgreSQL not reachable (set TEST_DATABASE_URL)' : false;
   test(`a crash mid-import loses nothing and duplicates nothing on re-run [${name}]`, { skip }, async () => {
     const path = writeJsonl(`crash-${name}.jsonl`, generatedRecords(2000));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/import-child.ts', url!, schema, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let batches = 0;
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        batches += chunk.toString().split('\n').filter((l) => l.startsWith('batch')).length;
-        if (batches >= 3 && child.exitCode === null) child.kill('SIGKILL');
-      });
-      child.on('exit', () => resolve());
-    });
+    const batches = await importAndKill([url!, schema, path]);
     assert.ok(batches >= 3 && batches < 40, `killed mid-import after ${batches} batches`);
     const { openStore } = await import('../../src/store/index.js');
     const store = await openStore({ url, schema: schema === '-' ? undefined : schema });

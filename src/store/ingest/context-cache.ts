@@ -72,19 +72,24 @@ export class ContextCache {
       this.authors.set(author.id, author);
       return true;
     }
-    const merged: Author = {
-      ...known,
-      joined_at: author.joined_at ?? known.joined_at,
-      post_count: author.post_count ?? known.post_count,
-      reputation: author.reputation ?? known.reputation,
-      profile_url: author.profile_url ?? known.profile_url,
-      first_seen: earliest(known.first_seen, author.first_seen),
-      last_seen: latest(known.last_seen, author.last_seen),
-    };
+    const merged = mergeAuthor(known, author);
     if (sameValues(known, merged)) return false;
     this.authors.set(author.id, merged);
     return true;
   }
+}
+
+/** What an upsert of `author` over the stored `known` leaves: the first handle, the latest non-null profile fields, the widest seen range. */
+function mergeAuthor(known: Author, author: Author): Author {
+  return {
+    ...known,
+    joined_at: author.joined_at ?? known.joined_at,
+    post_count: author.post_count ?? known.post_count,
+    reputation: author.reputation ?? known.reputation,
+    profile_url: author.profile_url ?? known.profile_url,
+    first_seen: earliest(known.first_seen, author.first_seen),
+    last_seen: latest(known.last_seen, author.last_seen),
+  };
 }
 
 const MAX_ENTRIES = 500_000;
@@ -100,15 +105,7 @@ export function mergeAuthors(groups: readonly (readonly Author[])[]): readonly A
   for (const group of groups) {
     for (const author of group) {
       const known = merged.get(author.id);
-      merged.set(author.id, known === undefined ? author : {
-        ...known,
-        joined_at: author.joined_at ?? known.joined_at,
-        post_count: author.post_count ?? known.post_count,
-        reputation: author.reputation ?? known.reputation,
-        profile_url: author.profile_url ?? known.profile_url,
-        first_seen: earliest(known.first_seen, author.first_seen),
-        last_seen: latest(known.last_seen, author.last_seen),
-      });
+      merged.set(author.id, known === undefined ? author : mergeAuthor(known, author));
     }
   }
   return [...merged.values()];

@@ -1,4 +1,5 @@
 import type { Database } from '../schema.js';
+import { maxIso, minIso } from './normalise.js';
 
 type Site = Database['sites'];
 type Board = Database['boards'];
@@ -87,8 +88,8 @@ function mergeAuthor(known: Author, author: Author): Author {
     post_count: author.post_count ?? known.post_count,
     reputation: author.reputation ?? known.reputation,
     profile_url: author.profile_url ?? known.profile_url,
-    first_seen: earliest(known.first_seen, author.first_seen),
-    last_seen: latest(known.last_seen, author.last_seen),
+    first_seen: minIso(known.first_seen, author.first_seen),
+    last_seen: maxIso(known.last_seen, author.last_seen),
   };
 }
 
@@ -114,16 +115,4 @@ export function mergeAuthors(groups: readonly (readonly Author[])[]): readonly A
 function sameValues<T extends object>(a: T, b: T): boolean {
   for (const key of Object.keys(a) as (keyof T)[]) if (a[key] !== b[key]) return false;
   return true;
-}
-
-function earliest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return b < a ? b : a;
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return b > a ? b : a;
 }

@@ -143,12 +143,14 @@ export function buildBatch(records: readonly ForumRecord[], now: string): Batch 
   return { sites: [...sites.values()], boards: [...boards.values()], threads: [...threads.values()], authors: [...authors.values()], posts, ids };
 }
 
-function minIso(a: string | null, b: string | null): string | null {
+/** The earlier of two ISO timestamps; null means unknown. */
+export function minIso(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a < b ? a : b;
 }
-function maxIso(a: string | null, b: string | null): string | null {
+/** The later of two ISO timestamps; null means unknown. */
+export function maxIso(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return a > b ? a : b;

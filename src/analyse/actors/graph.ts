@@ -236,30 +236,10 @@ export class InteractionGraph {
     const weightSum = new Float64Array(n);
     weightSum.set(old.weightSum.subarray(0, Math.min(n, old.n)));
     const slot = this.slotScratch(n);
-    const oldStart = (u: number): number => (u < old.n ? old.start[u]! : oldM);
-    let pos = 0;
-    let row = 0; // next row not yet written
-    const copyRows = (to: number): void => {
-      pos = copyRowRun(old.start, old.n, oldM, row, to, old.target, old.weight, target, weight, pos);
-      row = to;
-    };
-    const gained = new Uint32Array(n);
-    let k = 0;
-    while (k < L) {
-      const u = src[order[k]!]!;
-      copyRows(u);
-      const from = oldStart(u);
-      const end = oldStart(u + 1);
-      let kEnd = k;
-      while (kEnd < L && src[order[kEnd]!] === u) kEnd++;
-      const rowBegin = pos;
-      pos = mergeOutRow(old.target, old.weight, from, end, order, k, kEnd, this.dst, this.w, target, weight, pos, slot, weightSum, u);
-      gained[u] = pos - rowBegin - (end - from);
-      k = kEnd;
-      row = u + 1;
-    }
-    copyRows(n);
-    fillStarts(start, old.start, old.n, oldM, gained);
+    const { dst, w } = this;
+    const pos = mergeTouchedRows(src, order, L, n, old.start, old.n, oldM, start,
+      (from, to, at) => copyRowRun(old.start, old.n, oldM, from, to, old.target, old.weight, target, weight, at),
+      (u, from, end, k, kEnd, at) => mergeOutRow(old.target, old.weight, from, end, order, k, kEnd, dst, w, target, weight, at, slot, weightSum, u));
     return { n, start, target: target.subarray(0, pos), weight: weight.subarray(0, pos), weightSum };
   }
 
@@ -299,28 +279,9 @@ export class InteractionGraph {
     const { source, weight } = spare;
     this.inSpare = { source: old.source, weight: old.weight };
     const start = new Uint32Array(n + 1);
-    const oldStart = (v: number): number => (v < old.n ? old.start[v]! : oldM);
-    let pos = 0;
-    let row = 0;
-    const copyRows = (to: number): void => {
-      pos = copyRowRun(old.start, old.n, oldM, row, to, old.source, old.weight, source, weight, pos);
-      row = to;
-    };
-    const gained = new Uint32Array(n);
-    let k = 0;
-    while (k < L) {
-      const v = dst[order[k]!]!;
-      copyRows(v);
-      let kEnd = k;
-      while (kEnd < L && dst[order[kEnd]!] === v) kEnd++;
-      const rowBegin = pos;
-      pos = mergeInRow(old.source, old.weight, oldStart(v), oldStart(v + 1), order, k, kEnd, src, w, source, weight, pos);
-      gained[v] = pos - rowBegin - (oldStart(v + 1) - oldStart(v));
-      k = kEnd;
-      row = v + 1;
-    }
-    copyRows(n);
-    fillStarts(start, old.start, old.n, oldM, gained);
+    mergeTouchedRows(dst, order, L, n, old.start, old.n, oldM, start,
+      (from, to, at) => copyRowRun(old.start, old.n, oldM, from, to, old.source, old.weight, source, weight, at),
+      (_v, from, end, k, kEnd, at) => mergeInRow(old.source, old.weight, from, end, order, k, kEnd, src, w, source, weight, at));
     return { n, start, source, weight };
   }
 
@@ -578,4 +539,38 @@ export function buildInteractionGraph(
   graph.addAuthors(authors);
   graph.addPosts(posts, links);
   return graph;
+}
+
+/**
+ * The walk both incremental CSR merges share: rows without pending edges are block-copied
+ * (`copy`), each row with pending edges (`order[k..kEnd)`, grouped by `rowOf`) is merged with its
+ * old entries (`merge`), and the row starts are rebuilt. Returns the number of entries written.
+ */
+function mergeTouchedRows(
+  rowOf: Uint32Array, order: Uint32Array, L: number, n: number,
+  oldStarts: Uint32Array, oldN: number, oldM: number, start: Uint32Array,
+  copy: (fromRow: number, toRow: number, at: number) => number,
+  merge: (row: number, from: number, end: number, k: number, kEnd: number, at: number) => number,
+): number {
+  const oldStart = (r: number): number => (r < oldN ? oldStarts[r]! : oldM);
+  const gained = new Uint32Array(n);
+  let pos = 0;
+  let row = 0; // next row not yet written
+  let k = 0;
+  while (k < L) {
+    const r = rowOf[order[k]!]!;
+    pos = copy(row, r, pos);
+    let kEnd = k;
+    while (kEnd < L && rowOf[order[kEnd]!] === r) kEnd++;
+    const from = oldStart(r);
+    const end = oldStart(r + 1);
+    const rowBegin = pos;
+    pos = merge(r, from, end, k, kEnd, pos);
+    gained[r] = pos - rowBegin - (end - from);
+    k = kEnd;
+    row = r + 1;
+  }
+  pos = copy(row, n, pos);
+  fillStarts(start, oldStarts, oldN, oldM, gained);
+  return pos;
 }

@@ -76,6 +76,10 @@ describeEachStore('import pipeline', (makeStore) => {
     const indexesBefore = await indexNames(bulk);
     await importFile(bulk, path, { bulk: true, worker: true, batchSize: 64 });
     assert.deepEqual(await indexNames(bulk), indexesBefore);
+    if (bulk.dialect === 'sqlite') {
+      const fts = await sql<{ k: string; v: number }>`SELECT k, v FROM posts_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize') ORDER BY k`.execute(bulk.db);
+      assert.deepEqual(fts.rows.map((r) => r.v), [4, 16, 1048576], 'FTS5 merge settings restored after the import');
+    }
     assert.deepEqual(await snapshot(bulk), await snapshot(plain));
     const edited = write('bulk-edited.jsonl', records(500, ' edited'));
     const again = await importFile(bulk, edited, { bulk: true, batchSize: 64 });
@@ -140,11 +144,20 @@ test('a bulk import killed mid-way leaves a store that a re-run completes, index
   assert.ok(batches >= 3 && batches < 60, `killed mid-import after ${batches} batches`);
   const raw = new BetterSqlite3(db);
   const deferred = raw.prepare('SELECT count(*) AS n FROM deferred_indexes').get() as { n: number };
+  const automerge = () => raw.prepare("SELECT v FROM posts_fts_config WHERE k = 'automerge'").pluck().get();
+  assert.equal(automerge(), 0, 'the killed import had stopped FTS5 merging');
   raw.close();
   assert.ok(deferred.n > 0, 'the killed import had dropped indexes');
   const store = await openStore({ url: db });
   try {
     assert.deepEqual((await sql`SELECT * FROM deferred_indexes`.execute(store.db)).rows, [], 'rebuilt on open');
+    // The killed import skipped upserts that only widened authors' seen ranges; the reopen
+    // widened them from the posts it had committed.
+    const ranges = await sql<{ n: number }>`SELECT count(*) AS n FROM authors AS a JOIN (SELECT author_id, min(posted_at) AS f, max(posted_at) AS l
+      FROM posts GROUP BY author_id) AS r ON r.author_id = a.id WHERE a.first_seen IS NOT r.f OR a.last_seen IS NOT r.l`.execute(store.db);
+    assert.equal(Number(ranges.rows[0]!.n), 0, 'every author spans exactly its posts after the reopen');
+    const fts = await sql<{ k: string; v: number }>`SELECT k, v FROM posts_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize') ORDER BY k`.execute(store.db);
+    assert.deepEqual(fts.rows, [{ k: 'automerge', v: 4 }, { k: 'crisismerge', v: 16 }, { k: 'hashsize', v: 1048576 }], 'FTS5 defaults restored');
     const summary = await importFile(store, path, { worker: true, bulk: true, batchSize: 50 });
     assert.ok(summary.resumedAfterLine > 0, 'resumed from the checkpoint');
     const count = await store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -153,9 +166,29 @@ test('a bulk import killed mid-way leaves a store that a re-run completes, index
     const fresh = await openStore({ url: join(dir, 'crash-bulk-reference.db') });
     try {
       assert.deepEqual(await indexNames(store), await indexNames(fresh));
+      await importFile(fresh, path, { bulk: false, batchSize: 50 });
+      assert.deepEqual(await snapshot(store), await snapshot(fresh), 'the same rows as one uninterrupted import');
     } finally {
       await fresh.close();
     }
+  } finally {
+    await store.close();
+  }
+});
+
+test('bulk mode widens the seen range of an author whose edited post moved in time', async () => {
+  const store = await openStore({ url: join(dir, 'bulk-seen.db') });
+  try {
+    await importFile(store, write('seen-1.jsonl', records(200)), { bulk: true, batchSize: 20 });
+    const moved = records(200).map((line, i) => {
+      const r = JSON.parse(line) as { posted_at: string; body_text: string };
+      return JSON.stringify(i === 5 ? { ...r, posted_at: '2030-01-01T00:00:00.000Z', body_text: `${r.body_text} edited` } : r);
+    });
+    const summary = await importFile(store, write('seen-2.jsonl', moved), { bulk: true, batchSize: 20 });
+    assert.equal(summary.updated, 1);
+    const author = await store.db.selectFrom('authors').select('last_seen').where('handle', '=', 'User5').executeTakeFirstOrThrow();
+    assert.equal(author.last_seen, '2030-01-01T00:00:00.000Z');
+    assert.deepEqual((await sql`SELECT * FROM deferred_indexes`.execute(store.db)).rows, []);
   } finally {
     await store.close();
   }

@@ -51,8 +51,14 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 /** Rows per byte for the bulk decision: generated forum posts run ~500 bytes a line, real ones more. */
 const BYTES_PER_ROW_ESTIMATE = 400;
-/** At most this many posts per transaction when batches queue up behind the writer. */
-const MAX_POSTS_PER_TRANSACTION = 20_000;
+/**
+ * At most this many posts per transaction when batches queue up behind the writer. Every
+ * transaction rewrites (in the WAL) each page of the random-key indexes it touches: the post id,
+ * thread and author keys. At 1M posts those indexes span ~80 MB and a 20,000-post transaction
+ * dirties most of their pages, so larger transactions write fewer bytes per post. The queue of
+ * parsed batches this needs is bounded (~100 MB for generated posts).
+ */
+const MAX_POSTS_PER_TRANSACTION = 50_000;
 
 export function detectFormat(path: string): ImportFormat {
   const name = path.toLowerCase().replace(/\.gz$/, '');

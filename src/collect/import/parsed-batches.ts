@@ -13,7 +13,8 @@ import type { ParsedBatch, ReadOptions } from './read-batches.js';
  * one (the writer commits them together), at most `maxPosts` posts' worth.
  */
 export async function* parsedInWorker(path: string, options: ReadOptions, maxPosts: number): AsyncGenerator<ParsedBatch[]> {
-  const worker = startWorker({ path, options, ahead: AHEAD });
+  // Enough batches ahead to fill one transaction of `maxPosts` while the previous one is written.
+  const worker = startWorker({ path, options, ahead: Math.max(AHEAD, Math.ceil(maxPosts / options.batchSize) + 1) });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -61,7 +62,7 @@ export async function* parsedInWorker(path: string, options: ReadOptions, maxPos
   }
 }
 
-/** Batches the worker may send beyond those acknowledged: enough to keep both threads busy. */
+/** At least this many batches may be sent beyond those acknowledged, to keep both threads busy. */
 const AHEAD = 4;
 
 /**

@@ -66,8 +66,13 @@ export class ContextCache {
     return true;
   }
 
-  /** Mirrors the author upsert: profile fields take the newest non-null value, seen dates widen. */
-  needsAuthor(author: Author): boolean {
+  /**
+   * Mirrors the author upsert: profile fields take the newest non-null value, seen dates widen.
+   * With `seenDeferred` (bulk mode widens seen ranges at the end) a change of the seen range
+   * alone needs no upsert, and the entry keeps the stored range: the cache may remember a
+   * narrower range than the row holds (costing an upsert later), never a wider one.
+   */
+  needsAuthor(author: Author, seenDeferred = false): boolean {
     const known = this.authors.get(author.id);
     if (known === undefined) {
       this.authors.set(author.id, author);
@@ -75,6 +80,7 @@ export class ContextCache {
     }
     const merged = mergeAuthor(known, author);
     if (sameValues(known, merged)) return false;
+    if (seenDeferred && sameProfile(known, merged)) return false;
     this.authors.set(author.id, merged);
     return true;
   }
@@ -110,6 +116,10 @@ export function mergeAuthors(groups: readonly (readonly Author[])[]): readonly A
     }
   }
   return [...merged.values()];
+}
+
+function sameProfile(a: Author, b: Author): boolean {
+  return a.joined_at === b.joined_at && a.post_count === b.post_count && a.reputation === b.reputation && a.profile_url === b.profile_url;
 }
 
 function sameValues<T extends object>(a: T, b: T): boolean {

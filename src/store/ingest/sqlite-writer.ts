@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FIRST_SEEN, LAST_SEEN } from './kysely-writer.js';
 import type { Batch, NormalisedPost, PostRow } from './normalise.js';
+import { authorsSeenDeferred, ingestCheckpointPages } from './bulk.js';
 import { ContextCache, mergeAuthors } from './context-cache.js';
 import type { BatchCounts } from './types.js';
 
@@ -26,6 +27,7 @@ interface Statements {
   insertFts: BetterSqlite3.Statement;
   deleteFts: BetterSqlite3.Statement;
   deleteLinks: BetterSqlite3.Statement;
+  widenSeen: BetterSqlite3.Statement<[{ seen: string; id: string }]>;
   insertLink: BetterSqlite3.Statement;
   dataVersion: BetterSqlite3.Statement<[], number>;
 }
@@ -60,6 +62,9 @@ function prepare(db: BetterSqlite3.Database): Statements {
     insertFts: db.prepare('INSERT INTO posts_fts (rowid, title, body) VALUES (?, ?, ?)'),
     deleteFts: db.prepare('DELETE FROM posts_fts WHERE rowid = ?'),
     deleteLinks: db.prepare('DELETE FROM post_links WHERE post_id = ?'),
+    widenSeen: db.prepare<[{ seen: string; id: string }]>(`UPDATE authors SET
+      first_seen = CASE WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
+      last_seen = CASE WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END WHERE id = @id`),
     insertLink: db.prepare(`INSERT INTO post_links (post_id, kind, target_external_id, target_post_id)
       VALUES (@post_id, @kind, @target_external_id, @target_post_id) ON CONFLICT DO NOTHING`),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -71,7 +76,7 @@ function insertArgs(r: PostRow): unknown[] {
     r.body_html, r.code_blocks, r.attachments, r.url, r.content_hash, r.imported_at, r.updated_at];
 }
 
-function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts): void {
+function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, seenDeferred: boolean): void {
   const run = s.insertPost.run(...insertArgs(post.row));
   if (run.changes === 1) {
     s.insertFts.run(run.lastInsertRowid, post.search.title, post.search.body);
@@ -88,6 +93,9 @@ function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts): vo
     s.deleteFts.run(existing.seq);
     s.insertFts.run(existing.seq, post.search.title, post.search.body);
     s.deleteLinks.run(post.row.id);
+    // In bulk mode the end-of-import pass widens seen ranges over new posts only (seq above the
+    // start); an edited post keeps its older seq, so its author's range is widened here.
+    if (seenDeferred && post.row.posted_at !== null) s.widenSeen.run({ seen: post.row.posted_at, id: post.row.author_id });
     counts.updated++;
   }
   for (const link of post.links) s.insertLink.run(link);
@@ -109,8 +117,10 @@ function makeWriter(db: BetterSqlite3.Database): Writer {
     }
     // An author's seen range widens in nearly every batch of a chronological dump: one upsert per
     // author per transaction instead of one per batch (authors were ~20% of the writer at 1M).
-    for (const author of mergeAuthors(batches.map((b) => b.authors))) if (cache.needsAuthor(author)) s.author.run(author);
-    for (const b of batches) for (const post of b.posts.values()) writePost(s, post, counts);
+    // In bulk mode an upsert that would only widen the seen range is left to the end (bulk.ts).
+    const seenDeferred = authorsSeenDeferred(db);
+    for (const author of mergeAuthors(batches.map((b) => b.authors))) if (cache.needsAuthor(author, seenDeferred)) s.author.run(author);
+    for (const b of batches) for (const post of b.posts.values()) writePost(s, post, counts, seenDeferred);
     return counts;
   };
   const transaction = db.transaction(body);
@@ -139,11 +149,8 @@ export function writeBatchesSqlite(db: BetterSqlite3.Database, batches: readonly
     // indexes outgrow the default 64 MiB cache every batch re-reads them (measured: −20% write
     // time at 200k posts with a larger cache). The cache only grows as pages are used.
     db.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
-    // The default checkpoints the WAL into the database every 4 MiB, each with an fsync; a bulk
-    // import on a disk spent much of its time there (150k posts onto disk under load: 3,215/s
-    // with the default, 4,598/s with 64 MiB, main-thread CPU 83 → 68 µs per post). Readers are
-    // unaffected; the WAL file may grow to about this size between checkpoints.
-    db.pragma(`wal_autocheckpoint = ${INGEST_CHECKPOINT_PAGES}`);
+    // Checkpoints every 64 MiB (256 MiB in bulk mode) instead of SQLite's 4 MiB: see bulk.ts.
+    db.pragma(`wal_autocheckpoint = ${ingestCheckpointPages(db)}`);
   }
   // The transaction writes every parent row (site, board, thread, author) before the posts and
   // links that reference it, so the foreign keys hold by construction; SQLite's own check costs
@@ -163,5 +170,3 @@ export function writeBatchSqlite(db: BetterSqlite3.Database, batch: Batch): Batc
 }
 
 const INGEST_CACHE_KIB = 512 * 1024;
-/** 64 MiB of 4 KiB pages. */
-const INGEST_CHECKPOINT_PAGES = 16_384;

@@ -5,9 +5,11 @@
  *   BiLSTM + attention  embedding 32 → BiLSTM 64 → attention pooling (1 head) → linear
  *   transformer ×2      embedding 64 + positions → 2 encoder layers (4 heads, ff 128, relu) → mean pool → linear
  * Columns: training samples/s with the libtorch addon and with @tensorflow/tfjs (pure-JS cpu
- * backend, the baseline), their ratio; inference samples/s with onnxruntime-node and libtorch.
- * For the char-CNN, same-run references: the plain reference graph, our export with the
- * embedding → conv fold disabled, and the worker pool.
+ * backend, the baseline), their ratio; inference samples/s with onnxruntime-node as pipeline()
+ * serves by default (one single-threaded session per core on worker threads), with one in-process
+ * session using every core, and with libtorch. For the char-CNN, same-run references against the
+ * in-process session: the plain reference graph, our export with the embedding → conv fold
+ * disabled, and sleeping intra-op threads.
  * Then RSS over 100 training epochs of the char-CNN (leak check).
  *
  * Env: BENCH_SECONDS (time budget per addon/ORT measurement, default 3), BENCH_ROUNDS (interleaved
@@ -199,6 +201,20 @@ function plainCnnGraph(model: Model): Uint8Array {
   return encodeModel(g, [{ name: 'input_ids', type: 'int32', shape: ['batch', T] }], [{ name: 'logits', type: 'float32', shape: ['batch', K] }], {}, 'plain-cnn');
 }
 
+/** Slope per step of the least-squares line through `v` (a leak grows steadily; GC noise does not). */
+function leastSquaresSlope(v: number[]): number {
+  const n = v.length;
+  const meanX = (n - 1) / 2;
+  const meanY = v.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (i - meanX) * (v[i]! - meanY);
+    den += (i - meanX) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 const fmt = (n: number) => (Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
@@ -221,20 +237,31 @@ async function main(): Promise<void> {
     if (!skip.has('rss')) {
       process.stderr.write('bench:ml: RSS over 100 epochs of the char-CNN…\n');
       // First, before tfjs and onnxruntime allocate anything, so growth is measured against a clean base.
-      const small = data(64, 3);
+      const small = data(256, 3);
       const ds = makeDataset(small.x, small.y, T);
       const model = Model.create(cases[0]!.spec, { seed: 2 });
       const rss: number[] = [];
       global.gc?.();
       await new Trainer(model, { epochs: 100, batchSize: TRAIN_BATCH, progress: false }).fit(ds, ds, {
-        onEpoch: () => void rss.push(process.memoryUsage().rss),
+        // Collect first (the script runs node with --expose-gc): a leak is memory that survives a full
+        // GC, and without one the samples mostly measure when V8 last happened to collect.
+        onEpoch: () => {
+          global.gc?.();
+          rss.push(process.memoryUsage().rss);
+        },
       });
-      const warm = rss[9]!;
-      const last = rss[rss.length - 1]!;
+      // Windows, not single samples: one epoch's RSS moves ±10% with when the allocators hand pages back.
+      const warm = median(rss.slice(9, 19));
+      const last = median(rss.slice(90));
       const peak = Math.max(...rss.slice(9));
       const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
       const growth = ((last - warm) / warm) * 100;
-      rssLine = `RSS, char-CNN, 100 epochs × ${ds.rows} samples (+ validation each epoch): epoch 10 ${mb(warm)}, epoch 100 ${mb(last)}, peak ${mb(peak)}; growth ${growth.toFixed(1)}% (target: within 10%) ${Math.abs(growth) <= 10 ? 'OK' : 'OVER'}`;
+      const trend = leastSquaresSlope(rss.slice(9)) * 90;
+      const gcNote = global.gc ? 'after a full GC each epoch' : 'no --expose-gc: samples include uncollected garbage';
+      rssLine =
+        `RSS, char-CNN, 100 epochs × ${ds.rows} samples (+ validation each epoch; ${gcNote}): median of epochs 10–19 ${mb(warm)}, of epochs 91–100 ${mb(last)}, ` +
+        `growth ${growth.toFixed(1)}% (target: within 10%) ${Math.abs(growth) <= 10 ? 'OK' : 'OVER'}; peak ${mb(peak)}; least-squares trend over epochs 10–100 ${trend >= 0 ? '+' : ''}${mb(trend)}` +
+        `\n  every 10th epoch: ${rss.filter((_, i) => i % 10 === 9).map(mb).join(', ')}`;
     }
     const trainData = data(TRAIN_BATCH * 8, 1);
     const inferData = data(INFER_BATCH * 4, 2);
@@ -269,8 +296,11 @@ async function main(): Promise<void> {
       const onnxPath = join(dir, `${rows.length}.onnx`);
       await writeOnnx(onnxPath, model.spec, model.parameters());
       const session = await loadSession(onnxPath, { threads });
-      let pool: InferencePool | undefined;
+      // The serving default (pipeline() without `threads`): one single-threaded session per core.
+      let pool: InferencePool | undefined = new InferencePool(onnxPath, threads);
+      const workers = pool;
       const runners: Record<string, () => Promise<unknown>> = {
+        pool: () => workers.run(inferData.x, T, INFER_BATCH),
         ort: () => session.runBatched(inferData.x, T, INFER_BATCH),
         torch: () => model.predict(inferData.x, INFER_BATCH),
       };
@@ -287,40 +317,38 @@ async function main(): Promise<void> {
         // The same model with ORT's intra-op threads sleeping between ops instead of spinning.
         const sleepSession = await loadSession(onnxPath, { threads, spin: false });
         runners.nospin = () => sleepSession.runBatched(inferData.x, T, INFER_BATCH);
-        pool = new InferencePool(onnxPath, threads);
-        const workers = pool;
-        runners.pool = () => workers.run(inferData.x, T, INFER_BATCH);
       }
       // Interleaved rounds, median per runner: on a shared machine the load changes within seconds.
       const rates: Record<string, number[]> = {};
-      // (pool: pipeline({ workers }) — one single-threaded session per worker thread, batches spread over them)
       for (let r = 0; r < ROUNDS; r++) {
         for (const [name, fn] of Object.entries(runners)) (rates[name] ??= []).push(await rate(inferData.y.length, SECONDS, fn, 1));
       }
+      const served = median(rates.pool!);
       const ort = median(rates.ort!);
       const torch = median(rates.torch!);
       if (rates.plain) {
         const plain = median(rates.plain);
-        notes.push(`char-CNN, ORT on the plain unmasked graph (the issue's reference architecture, speed baseline only): ${fmt(plain)}/s; ours (masked) / plain ${fmt(ort / plain)}×`);
+        notes.push(`char-CNN, in-process ORT session on the plain unmasked graph (the issue's reference architecture, speed baseline only): ${fmt(plain)}/s; ours (masked, same session setup) / plain ${fmt(ort / plain)}×`);
       }
       if (rates.unfolded) {
         const unfolded = median(rates.unfolded);
-        notes.push(`char-CNN, ORT on our export with the embedding → conv fold disabled: ${fmt(unfolded)}/s; folded / unfolded ${fmt(ort / unfolded)}×`);
+        notes.push(`char-CNN, in-process ORT session on our export with the embedding → conv fold disabled: ${fmt(unfolded)}/s; folded / unfolded ${fmt(ort / unfolded)}×`);
       }
-      if (rates.nospin) notes.push(`char-CNN, ORT with sleeping intra-op threads (\`spin: false\`, for shared machines): ${fmt(median(rates.nospin))}/s; default (spinning) / sleeping ${fmt(ort / median(rates.nospin))}×`);
-      if (rates.pool) notes.push(`char-CNN, ORT through the worker pool (${threads} workers × 1 thread): ${fmt(median(rates.pool))}/s`);
+      if (rates.nospin) notes.push(`char-CNN, in-process ORT session with sleeping intra-op threads (\`spin: false\`, for shared machines): ${fmt(median(rates.nospin))}/s; default (spinning) / sleeping ${fmt(ort / median(rates.nospin))}×`);
       await pool?.close();
       pool = undefined;
-      rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), skip.has('train') ? '–' : `${fmt(addonTrain / tfjsTrain)}×`, fmt(ort), fmt(torch), `${fmt(ort / torch)}×`]);
+      rows.push([c.name, fmt(addonTrain), fmt(tfjsTrain), skip.has('train') ? '–' : `${fmt(addonTrain / tfjsTrain)}×`, fmt(served), fmt(ort), fmt(torch), `${fmt(served / torch)}×`]);
     }
 
-    const header = ['model', 'train addon /s', 'train tfjs /s', 'train ratio', 'infer ORT /s', 'infer libtorch /s', 'infer ratio'];
+    const header = ['model', 'train addon /s', 'train tfjs /s', 'train ratio', 'infer ORT /s', `ORT 1 session × ${threads} threads /s`, 'infer libtorch /s', 'infer ratio'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
     const info = loadAddon().info();
     const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' ');
     console.log(`\nthreatminer bench:ml — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${threads} threads, libtorch ${info.torchVersion}, seq ${T}, train batch ${TRAIN_BATCH} (tfjs ${TFJS_BATCH}), infer batch ${INFER_BATCH}, load average ${load(loadAtStart)} at the first model, ${load(loadavg())} at the end`);
-    console.log('training: samples/s, addon (libtorch) vs @tensorflow/tfjs cpu backend; inference: onnxruntime-node vs libtorch\n');
+    console.log(
+      `training: samples/s, addon (libtorch) vs @tensorflow/tfjs cpu backend; inference: onnxruntime-node as pipeline() serves by default (${threads} worker threads × 1-thread session; next column: one in-process session with ${threads} intra-op threads) vs libtorch (${threads} threads)\n`,
+    );
     console.log(line(header));
     console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
     for (const r of rows) console.log(line(r));

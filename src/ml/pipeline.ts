@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { argmaxTags, viterbi, type CrfTables } from './crf.js';
+import { defaultThreads } from './native.js';
 import { InferencePool } from './onnx/pool.js';
 import { loadSession, type OutputMap } from './onnx/session.js';
 import { readModelCard, resolveModelDir, type ModelCard, type PipelineTask } from './registry.js';
@@ -19,9 +20,15 @@ import { loadTokenizer, type Tokenizer } from './text/tokenizer.js';
 export interface PipelineOptions {
   /** Samples per onnxruntime call (default 256). */
   batchSize?: number;
-  /** Intra-op threads of the in-process session (default: all cores). */
+  /** Intra-op threads of an in-process session; setting it (without `workers`) selects the in-process session. */
   threads?: number;
-  /** Run batches on this many worker threads, one single-threaded session each (default 0: in-process). */
+  /**
+   * Worker threads, one single-threaded session each; 0 runs one in-process session with `threads`
+   * intra-op threads. Default: one worker per core (`THREATMINER_THREADS`, else all cores) when
+   * `threads` is not set and there is more than one core. Independent single-threaded sessions
+   * serve 1.4–1.5× more samples/s than one session splitting each op over the same cores
+   * (`npm run bench:ml`, docs/ml-engine.md), and they keep the calling thread free.
+   */
   workers?: number;
   /** Multilabel decision threshold on sigmoid scores (default 0.5). */
   threshold?: number;
@@ -62,12 +69,18 @@ async function load(task: PipelineTask, ref: string, options: PipelineOptions): 
   const tokenizer = card.preprocessing ? await loadTokenizer(join(dir, card.preprocessing.tokenizer)) : undefined;
   const onnxPath = join(dir, card.files.onnx);
   const batchSize = options.batchSize ?? 256;
-  if (options.workers && options.workers > 0) {
-    const pool = new InferencePool(onnxPath, options.workers);
+  const workers = options.workers ?? (options.threads ? 0 : defaultWorkers());
+  if (workers > 0) {
+    const pool = new InferencePool(onnxPath, workers);
     return { card, spec, ...(tokenizer ? { tokenizer } : {}), run: (x, w) => pool.run(x, w, batchSize), close: () => pool.close() };
   }
   const session = await loadSession(onnxPath, options.threads ? { threads: options.threads } : {});
   return { card, spec, ...(tokenizer ? { tokenizer } : {}), run: (x, w) => session.runBatched(x, w, batchSize), close: async () => undefined };
+}
+
+function defaultWorkers(): number {
+  const cores = defaultThreads();
+  return cores > 1 ? cores : 0;
 }
 
 function encodeTexts(m: Loaded, texts: readonly string[]): { ids: Int32Array; lengths: Int32Array; width: number } {

@@ -72,14 +72,21 @@ test('a shipped text classifier serves labels, scores and attention through pipe
   const [empty] = await classify(['']);
   assert.ok(Number.isFinite(empty!.score));
   assert.deepEqual(empty!.attention, []);
-  // The worker pool gives the same answers as the in-process session.
-  const pooled = await pipeline('text-classification', join(root, 'toy-exploits'), { workers: 2, batchSize: 3 });
+  // The worker pool gives the same answers as the in-process session: across batches, and when one
+  // call smaller than a batch is split over the workers.
+  const inProcess = await pipeline('text-classification', join(root, 'toy-exploits'), { workers: 0 });
   const many = [...sell, ...ask, ...sell];
-  const direct = await classify(many);
-  const viaPool = await pooled(many);
-  assert.deepEqual(viaPool.map((r) => r.label), direct.map((r) => r.label));
-  assert.ok(viaPool.every((r, i) => Math.abs(r.score - direct[i]!.score) < 1e-5));
-  await pooled.close();
+  const direct = await inProcess(many);
+  for (const options of [{ workers: 2, batchSize: 3 }, { workers: 2 }, { workers: 3, batchSize: 256 }]) {
+    const pooled = await pipeline('text-classification', join(root, 'toy-exploits'), options);
+    const viaPool = await pooled(many);
+    assert.deepEqual(viaPool.map((r) => r.label), direct.map((r) => r.label), JSON.stringify(options));
+    assert.ok(viaPool.every((r, i) => Math.abs(r.score - direct[i]!.score) < 1e-5), JSON.stringify(options));
+    assert.deepEqual(await pooled(['selling exploit']).then((r) => r.map((x) => x.label)), ['sell']);
+    await pooled.close();
+  }
+  await classify.close();
+  await inProcess.close();
   await assert.rejects(pipeline('token-classification', join(root, 'toy-exploits')), /model is for 'text-classification'/);
 });
 

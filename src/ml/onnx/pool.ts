@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../../core/errors.js';
 import { concatOutputs, type OutputMap } from './session.js';
 
 interface Job {
@@ -99,12 +100,18 @@ export class InferencePool {
     });
   }
 
-  /** Splits `input` into batches, runs them on the workers in parallel, concatenates in order. */
+  /**
+   * Splits `input` into batches of at most `batchSize`, runs them on the workers in parallel and
+   * concatenates in order. A call smaller than one batch per worker is split evenly, so that a single
+   * batch still keeps every worker busy.
+   */
   async run(input: Int32Array | Float32Array, width: number, batchSize = 256): Promise<OutputMap> {
     const rows = input.length / width;
+    if (!Number.isInteger(rows)) throw new InputError('inputs', `length ${input.length} is not a multiple of ${width}`);
+    const step = Math.max(1, Math.min(batchSize, Math.ceil(rows / this.workers.length)));
     const parts: Array<Promise<OutputMap>> = [];
-    for (let i = 0; i < rows; i += batchSize) {
-      const n = Math.min(batchSize, rows - i);
+    for (let i = 0; i < rows; i += step) {
+      const n = Math.min(step, rows - i);
       parts.push(this.submit(input.subarray(i * width, (i + n) * width), n, width));
     }
     return concatOutputs(await Promise.all(parts), rows);

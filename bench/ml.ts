@@ -250,7 +250,7 @@ async function main(): Promise<void> {
           rss.push(process.memoryUsage().rss);
         },
       });
-      // Windows, not single samples: one epoch's RSS moves ±10% with when the allocators hand pages back.
+      // Windows, not single samples: one epoch's RSS moves by up to ±10% depending on when the allocators hand pages back.
       const warm = median(rss.slice(9, 19));
       const last = median(rss.slice(90));
       const peak = Math.max(...rss.slice(9));

@@ -37,6 +37,8 @@ export class InferencePool {
   private readonly running = new Map<number, Job>();
   private nextId = 0;
   private closed = false;
+  /** Set when a worker dies: the pool then answers every call with this error instead of hanging. */
+  private broken: Error | undefined;
 
   constructor(
     readonly path: string,
@@ -48,7 +50,10 @@ export class InferencePool {
     for (let i = 0; i < Math.max(1, size); i++) {
       const w = extname(self) === '.ts' ? tsWorker(workerFile, path) : new Worker(workerFile, { workerData: { path } });
       w.on('message', (reply: Reply) => this.onReply(w, reply));
-      w.on('error', (err) => this.fail(err));
+      w.on('error', (err) => this.fail(new Error(`inference worker for ${path} failed: ${err.message}`, { cause: err })));
+      w.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`inference worker for ${path} exited unexpectedly (code ${code})`));
+      });
       w.unref();
       this.workers.push(w);
       this.idle.push(w);
@@ -71,9 +76,12 @@ export class InferencePool {
   }
 
   private fail(err: Error): void {
+    this.broken ??= err;
     for (const job of [...this.running.values(), ...this.queue]) job.reject(err);
     this.running.clear();
     this.queue.length = 0;
+    // The surviving workers would sit on their models and keep the process alive; a broken pool has no use for them.
+    for (const w of this.workers) void w.terminate();
   }
 
   private pump(): void {
@@ -94,6 +102,7 @@ export class InferencePool {
 
   private submit(input: Int32Array | Float32Array, rows: number, width: number): Promise<OutputMap> {
     if (this.closed) return Promise.reject(new Error('inference pool is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, input, rows, width, resolve, reject });
       this.pump();

@@ -7,6 +7,7 @@
  * Tasks: 'text-classification' (softmax, or sigmoid for multilabel models), 'token-classification'
  * (CRF Viterbi or argmax per token) and 'feature-classification' (numeric feature vectors).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { argmaxTags, viterbi, type CrfTables } from './crf.js';
@@ -26,8 +27,9 @@ export interface PipelineOptions {
    * Worker threads, one single-threaded session each; 0 runs one in-process session with `threads`
    * intra-op threads. Default: one worker per core (`THREATMINER_THREADS`, else all cores) when
    * `threads` is not set and there is more than one core. Independent single-threaded sessions
-   * serve 1.4–1.5× more samples/s than one session splitting each op over the same cores
-   * (`npm run bench:ml`, docs/ml-engine.md), and they keep the calling thread free.
+   * served a median 1.3× more samples/s than one session splitting each op over the same cores,
+   * and about 2× next to a busy co-tenant (`npm run bench:ml`, docs/ml-engine.md); they also keep
+   * the calling thread free.
    */
   workers?: number;
   /** Multilabel decision threshold on sigmoid scores (default 0.5). */
@@ -71,6 +73,8 @@ async function load(task: PipelineTask, ref: string, options: PipelineOptions): 
   const batchSize = options.batchSize ?? 256;
   const workers = options.workers ?? (options.threads ? 0 : defaultWorkers());
   if (workers > 0) {
+    // A worker would only find out at the first call; fail where an in-process session would.
+    if (!existsSync(onnxPath)) throw new InputError(onnxPath, 'model file not found (named by files.onnx in card.json)');
     const pool = new InferencePool(onnxPath, workers);
     return { card, spec, ...(tokenizer ? { tokenizer } : {}), run: (x, w) => pool.run(x, w, batchSize), close: () => pool.close() };
   }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model } from '../../src/ml/model.js';
@@ -88,6 +88,13 @@ test('a shipped text classifier serves labels, scores and attention through pipe
   await classify.close();
   await inProcess.close();
   await assert.rejects(pipeline('token-classification', join(root, 'toy-exploits')), /model is for 'text-classification'/);
+  // A card whose ONNX file is missing fails at load, with the pool as with the in-process session.
+  const noOnnx = join(root, 'no-onnx');
+  await mkdir(noOnnx);
+  for (const f of ['card.json', 'tokenizer.json']) await copyFile(join(root, 'toy-exploits', f), join(noOnnx, f));
+  for (const options of [{ workers: 2 }, { workers: 0 }]) {
+    await assert.rejects(pipeline('text-classification', noOnnx, options), /no-onnx\/model\.onnx/, JSON.stringify(options));
+  }
 });
 
 test('serving works without the addon', async (t) => {

@@ -53,6 +53,15 @@ export async function connect(options: OpenOptions = {}): Promise<StoreConnectio
   return connection;
 }
 
+/**
+ * Page size of a new SQLite store: 16 KiB instead of SQLite's 4 KiB. A bulk import writes most
+ * pages of the random-key id indexes in every transaction, and each page is one WAL frame (one
+ * pwrite, one checksum, one page-cache slot); a quarter as many pages means a quarter as many
+ * frames, B-tree splits and page faults. Measured on 300k generated posts (docs/import.md): the
+ * writer thread's CPU fell from 86 to 61–68 µs per post; 32 and 64 KiB were no better.
+ */
+const SQLITE_PAGE_BYTES = 16_384;
+
 /** Address space SQLite may map for reads; a larger file is read normally beyond it. */
 const SQLITE_MMAP_BYTES = 4 * 1024 ** 3;
 
@@ -62,6 +71,9 @@ function connectSqlite(path: string): StoreConnection {
   let database: BetterSqlite3.Database;
   try {
     database = new BetterSqlite3(location);
+    // Takes effect only while the file is still empty (a new store); an existing store keeps the
+    // page size it was created with. See SQLITE_PAGE_BYTES.
+    database.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
     database.pragma('journal_mode = WAL');
     // NORMAL with WAL keeps every committed transaction across a process crash (only an OS
     // crash can lose the last ones) and is several times faster than FULL for bulk import.

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { migrationProvider } from '../../src/store/migrations/index.js';
+import { openStore } from '../../src/store/index.js';
+import type { Database } from '../../src/store/schema.js';
+
+function tempDir(): { dir: string; [Symbol.dispose]: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tm-layout-'));
+  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const indexesOf = (raw: BetterSqlite3.Database, table: string): string[] =>
+  raw.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table).map((r) => r.name);
+
+test('a new SQLite store uses 16 KiB pages', async () => {
+  using tmp = tempDir();
+  const path = join(tmp.dir, 'new.db');
+  await (await openStore({ url: path })).close();
+  const raw = new BetterSqlite3(path, { readonly: true });
+  try {
+    assert.equal(raw.pragma('page_size', { simple: true }), 16_384);
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  } finally {
+    raw.close();
+  }
+});
+
+test('an existing store keeps its page size and its data', async () => {
+  using tmp = tempDir();
+  const path = join(tmp.dir, 'old.db');
+  const raw = new BetterSqlite3(path);
+  raw.pragma('journal_mode = WAL'); // SQLite's default 4 KiB pages, fixed from here on
+  raw.exec("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here');");
+  raw.close();
+  await (await openStore({ url: path })).close();
+  const reopened = new BetterSqlite3(path, { readonly: true });
+  try {
+    assert.equal(reopened.pragma('page_size', { simple: true }), 4096);
+    assert.equal(reopened.prepare('SELECT v FROM kept').pluck().get(), 'still here');
+  } finally {
+    reopened.close();
+  }
+});
+
+test('migration 0007 drops the posts indexes no query needs, and their deferred rebuilds', async () => {
+  using tmp = tempDir();
+  const path = join(tmp.dir, 'store.db');
+  const raw = new BetterSqlite3(path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0006_deferred_indexes');
+  assert.equal(error, undefined);
+  assert.ok(indexesOf(raw, 'posts').includes('posts_posted_at'));
+  // As a bulk import that crashed would have left it: the index dropped, its DDL recorded.
+  raw.exec('DROP INDEX posts_updated_at');
+  raw.prepare('INSERT INTO deferred_indexes (name, sql, owner_pid, deferred_at) VALUES (?, ?, ?, ?)').run('posts_updated_at', 'CREATE INDEX "posts_updated_at" on "posts" ("updated_at")', 2 ** 22 + 1, 'then');
+  await db.destroy();
+
+  await (await openStore({ url: path })).close();
+  const store = new BetterSqlite3(path, { readonly: true });
+  try {
+    assert.deepEqual(indexesOf(store, 'posts'), ['posts_author_id', 'posts_day_site_board', 'posts_site_id', 'posts_thread_id']);
+    assert.equal(store.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
+    // Date ranges and date order still read an index: the composite one that starts with posted_at.
+    const plan = store.prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT id FROM posts WHERE posted_at >= '2024-01-01' ORDER BY posted_at DESC LIMIT 20").all();
+    assert.match(plan.map((p) => p.detail).join('\n'), /USING (?:COVERING )?INDEX posts_day_site_board/);
+  } finally {
+    store.close();
+  }
+});

@@ -33,3 +33,17 @@ export function textForIndex(text: string | null | undefined): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const ASCII_SEPARATORS = /[^A-Za-z0-9]+/g;
+
+/**
+ * What SQLite's full-text index needs instead of `text`, or null when `text` itself will do.
+ * FTS5's unicode61 tokenizer treats exactly the Unicode letters, numbers and private-use
+ * characters as token characters, which in ASCII are [A-Za-z0-9]: the same runs textForIndex
+ * keeps. So ASCII text within MAX_INDEXED_CHARS is indexed as it is, and the import does not
+ * build, send and bind a second copy of every post body (test/store/search-text.test.ts compares
+ * the index's terms and offsets both ways). PostgreSQL still needs textForIndex for every text.
+ */
+export function ftsTextFor(text: string | null | undefined): string | null {
+  if (!text) return null;
+  if (text.length <= MAX_INDEXED_CHARS && !NON_ASCII.test(text)) return null;
+  return textForIndex(text);
+}

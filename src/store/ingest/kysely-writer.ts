@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { chunks } from '../../core/chunks.js';
 import type { Database } from '../schema.js';
-import type { Batch, NormalisedPost } from './normalise.js';
+import { searchText, type Batch, type NormalisedPost } from './normalise.js';
 import type { BatchCounts } from './types.js';
 
 /**
@@ -42,7 +42,8 @@ export async function writeBatchKysely(db: Kysely<Database>, batch: Batch): Prom
 }
 
 function tsvectorOf(post: NormalisedPost) {
-  return sql<unknown>`setweight(to_tsvector('simple', ${post.search.title}), 'A') || to_tsvector('simple', ${post.search.body})`;
+  const { title, body } = searchText(post);
+  return sql<unknown>`setweight(to_tsvector('simple', ${title}), 'A') || to_tsvector('simple', ${body})`;
 }
 
 async function upsertContext(trx: Transaction<Database>, batch: Batch): Promise<void> {

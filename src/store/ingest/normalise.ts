@@ -2,7 +2,7 @@ import { contentHash, stableId } from '../../core/ids.js';
 import { htmlToText } from '../../core/html-text.js';
 import type { ForumRecord } from '../../core/records.js';
 import type { Database, PostsTable } from '../schema.js';
-import { textForIndex } from '../search-text.js';
+import { ftsTextFor, textForIndex } from '../search-text.js';
 
 /**
  * Turns validated records into the rows of one batch: deduplicated sites, boards, threads and
@@ -14,9 +14,12 @@ export type LinkRow = { post_id: string; kind: 'quote' | 'reply'; target_externa
 export interface NormalisedPost {
   row: PostRow;
   links: LinkRow[];
-  /** Title and body as fed to the full-text index (textForIndex), prepared with the rest so a
-   * worker thread can do it and the writer only writes. */
-  search: { title: string; body: string };
+  /**
+   * Title and body as SQLite's full-text index needs them (ftsTextFor), prepared with the rest so
+   * a worker thread can do it and the writer only writes; null means the row's own title or
+   * body_text is indexed as it is (ASCII). See ftsText and searchText below.
+   */
+  search: { title: string | null; body: string | null };
 }
 
 export interface Batch {
@@ -99,7 +102,17 @@ export function normalisePost(record: ForumRecord, now: string): NormalisedPost 
   };
   for (const quoted of record.quotes ?? []) addLink('quote', quoted);
   if (record.reply_to !== undefined) addLink('reply', record.reply_to);
-  return { row, links, search: { title: textForIndex(row.title), body: textForIndex(bodyText) } };
+  return { row, links, search: { title: ftsTextFor(row.title), body: ftsTextFor(bodyText) } };
+}
+
+/** The title and body to insert into SQLite's FTS5 index for a post. */
+export function ftsText(post: NormalisedPost): { title: string; body: string } {
+  return { title: post.search.title ?? post.row.title ?? '', body: post.search.body ?? post.row.body_text };
+}
+
+/** The title and body as words for PostgreSQL's tsvector, which splits ASCII differently from FTS5. */
+export function searchText(post: NormalisedPost): { title: string; body: string } {
+  return { title: post.search.title ?? textForIndex(post.row.title), body: post.search.body ?? textForIndex(post.row.body_text) };
 }
 
 export function buildBatch(records: readonly ForumRecord[], now: string): Batch {

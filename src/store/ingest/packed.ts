@@ -187,8 +187,8 @@ export function unpackBatch(packed: PackedBatch): Batch {
       body_html: v.value() as string | null, code_blocks: v.value() as string, attachments: v.value() as string,
       url: v.value() as string | null, content_hash: v.value() as string, imported_at: v.value() as string, updated_at: v.value() as string,
     };
-    const title = v.value() as string;
-    const body = v.value() as string;
+    const title = v.value() as string | null;
+    const body = v.value() as string | null;
     const count = v.value() as number;
     posts.set(row.id, { row, links: count === 0 ? [] : links.slice(nextLink, nextLink + count), search: { title, body } });
     nextLink += count;

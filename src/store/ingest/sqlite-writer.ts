@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FIRST_SEEN, LAST_SEEN } from './kysely-writer.js';
-import type { Batch, NormalisedPost, PostRow } from './normalise.js';
+import { ftsText, type Batch, type NormalisedPost, type PostRow } from './normalise.js';
 import { authorsSeenDeferred, ingestCheckpointPages } from './bulk.js';
 import { ContextCache, mergeAuthors } from './context-cache.js';
 import type { BatchCounts } from './types.js';
@@ -78,8 +78,9 @@ function insertArgs(r: PostRow): unknown[] {
 
 function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, seenDeferred: boolean): void {
   const run = s.insertPost.run(...insertArgs(post.row));
+  const fts = ftsText(post);
   if (run.changes === 1) {
-    s.insertFts.run(run.lastInsertRowid, post.search.title, post.search.body);
+    s.insertFts.run(run.lastInsertRowid, fts.title, fts.body);
     counts.inserted++;
   } else {
     const existing = s.existing.get(post.row.id);
@@ -91,7 +92,7 @@ function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, see
     // An edited post keeps its seq: its index entry is replaced in place.
     s.updatePost.run(post.row);
     s.deleteFts.run(existing.seq);
-    s.insertFts.run(existing.seq, post.search.title, post.search.body);
+    s.insertFts.run(existing.seq, fts.title, fts.body);
     s.deleteLinks.run(post.row.id);
     // In bulk mode the end-of-import pass widens seen ranges over new posts only (seq above the
     // start); an edited post keeps its older seq, so its author's range is widened here.

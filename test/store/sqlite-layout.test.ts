@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../src/store/migrations/index.js';
+import { authorsSeenSql } from '../../src/store/ingest/bulk.js';
 import { openStore } from '../../src/store/index.js';
 import type { Database } from '../../src/store/schema.js';
 
@@ -47,7 +48,7 @@ test('an existing store keeps its page size and its data', async () => {
   }
 });
 
-test('migration 0007 drops the posts indexes no query needs, and their deferred rebuilds', async () => {
+test('migration 0007 drops the posts indexes no query needs and their deferred rebuilds, and makes the author index cover posted_at', async () => {
   using tmp = tempDir();
   const path = join(tmp.dir, 'store.db');
   const raw = new BetterSqlite3(path);
@@ -63,11 +64,14 @@ test('migration 0007 drops the posts indexes no query needs, and their deferred 
   await (await openStore({ url: path })).close();
   const store = new BetterSqlite3(path, { readonly: true });
   try {
-    assert.deepEqual(indexesOf(store, 'posts'), ['posts_author_id', 'posts_day_site_board', 'posts_site_id', 'posts_thread_id']);
+    assert.deepEqual(indexesOf(store, 'posts'), ['posts_author_posted', 'posts_day_site_board', 'posts_site_id', 'posts_thread_id']);
     assert.equal(store.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
     // Date ranges and date order still read an index: the composite one that starts with posted_at.
     const plan = store.prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT id FROM posts WHERE posted_at >= '2024-01-01' ORDER BY posted_at DESC LIMIT 20").all();
     assert.match(plan.map((p) => p.detail).join('\n'), /USING (?:COVERING )?INDEX posts_day_site_board/);
+    // The end of a bulk import reads each author's first and last post from the index alone.
+    const seen = store.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${authorsSeenSql(0)}`).all();
+    assert.match(seen.map((p) => p.detail).join('\n'), /USING COVERING INDEX posts_author_posted/);
   } finally {
     store.close();
   }

@@ -88,9 +88,9 @@ function startWorker(input: WorkerInput): Worker {
 
 /**
  * The worker allocates a parsed record, its normalised row and packed strings for every line, all
- * garbage within a batch. With V8's default young generation (3 × 16 MiB semi-spaces) much of it
- * survived two scavenges and was promoted, so the concurrent markers ran all import long; with
- * 192 MiB the process spent 5–6 µs less CPU per post (300k generated posts, three quiet pairs,
- * docs/import.md). It costs at most that much more memory while an import runs.
+ * garbage within a batch or two. With V8's default young generation (3 × 16 MiB semi-spaces)
+ * V8's four helper threads spent ~4 µs of CPU per imported post each, with 192 MiB ~2, and the
+ * process 5–6 µs less in all (300k generated posts, three quiet pairs, docs/import.md). It costs
+ * at most that much more memory while an import runs.
  */
 const WORKER_YOUNG_GENERATION_MB = 192;

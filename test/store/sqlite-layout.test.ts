@@ -15,20 +15,26 @@ function tempDir(): { dir: string; [Symbol.dispose]: () => void } {
   return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Opens the store once (creating or migrating it), closes it, and inspects the file read-only. */
+async function inspectAfterOpen(path: string, check: (raw: BetterSqlite3.Database) => void): Promise<void> {
+  await (await openStore({ url: path })).close();
+  const raw = new BetterSqlite3(path, { readonly: true });
+  try {
+    check(raw);
+  } finally {
+    raw.close();
+  }
+}
+
 const indexesOf = (raw: BetterSqlite3.Database, table: string): string[] =>
   raw.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table).map((r) => r.name);
 
 test('a new SQLite store uses 16 KiB pages', async () => {
   using tmp = tempDir();
-  const path = join(tmp.dir, 'new.db');
-  await (await openStore({ url: path })).close();
-  const raw = new BetterSqlite3(path, { readonly: true });
-  try {
+  await inspectAfterOpen(join(tmp.dir, 'new.db'), (raw) => {
     assert.equal(raw.pragma('page_size', { simple: true }), 16_384);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-  } finally {
-    raw.close();
-  }
+  });
 });
 
 test('an existing store keeps its page size and its data', async () => {
@@ -38,14 +44,10 @@ test('an existing store keeps its page size and its data', async () => {
   raw.pragma('journal_mode = WAL'); // SQLite's default 4 KiB pages, fixed from here on
   raw.exec("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here');");
   raw.close();
-  await (await openStore({ url: path })).close();
-  const reopened = new BetterSqlite3(path, { readonly: true });
-  try {
+  await inspectAfterOpen(path, (reopened) => {
     assert.equal(reopened.pragma('page_size', { simple: true }), 4096);
     assert.equal(reopened.prepare('SELECT v FROM kept').pluck().get(), 'still here');
-  } finally {
-    reopened.close();
-  }
+  });
 });
 
 test('migration 0007 drops the posts indexes no query needs and their deferred rebuilds, and makes the author index cover posted_at', async () => {
@@ -61,9 +63,7 @@ test('migration 0007 drops the posts indexes no query needs and their deferred r
   raw.prepare('INSERT INTO deferred_indexes (name, sql, owner_pid, deferred_at) VALUES (?, ?, ?, ?)').run('posts_updated_at', 'CREATE INDEX "posts_updated_at" on "posts" ("updated_at")', 2 ** 22 + 1, 'then');
   await db.destroy();
 
-  await (await openStore({ url: path })).close();
-  const store = new BetterSqlite3(path, { readonly: true });
-  try {
+  await inspectAfterOpen(path, (store) => {
     assert.deepEqual(indexesOf(store, 'posts'), ['posts_author_posted', 'posts_day_site_board', 'posts_site_id', 'posts_thread_id']);
     assert.equal(store.prepare('SELECT count(*) FROM deferred_indexes').pluck().get(), 0);
     // Date ranges and date order still read an index: the composite one that starts with posted_at.
@@ -72,7 +72,5 @@ test('migration 0007 drops the posts indexes no query needs and their deferred r
     // The end of a bulk import reads each author's first and last post from the index alone.
     const seen = store.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${authorsSeenSql(0)}`).all();
     assert.match(seen.map((p) => p.detail).join('\n'), /USING COVERING INDEX posts_author_posted/);
-  } finally {
-    store.close();
-  }
+  });
 });

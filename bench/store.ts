@@ -93,10 +93,11 @@ async function measureSearch(store: Store): Promise<{ p50: number; p95: number }
 
 async function measureBareFts(store: Store): Promise<{ p50: number; p95: number }> {
   const timings: number[] = [];
+  const db = await store.searchDb();
   for (const params of queries()) {
     const match = toFts5(parseQuery(params.q ?? ''));
     const started = performance.now();
-    await sql`SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rank LIMIT 20`.execute(store.db);
+    await sql`SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${match} ORDER BY rank LIMIT 20`.execute(db);
     timings.push(performance.now() - started);
   }
   timings.sort((a, b) => a - b);

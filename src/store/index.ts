@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { ForumRecord } from '../core/records.js';
 import type { DialectName } from './dialect.js';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -7,6 +7,8 @@ import { ingestBatch, writeBatches, type Batch, type BatchCounts, type IngestRes
 import { connect, type OpenOptions } from './open.js';
 import type { Database } from './schema.js';
 import { searchPosts, type SearchParams, type SearchResult } from './search.js';
+import { catchUp, openSearchIndex, type SearchIndex } from './search-index.js';
+import { startBackgroundIndexing, type BackgroundIndexer } from './search-indexer.js';
 
 export type { Database } from './schema.js';
 export type { DialectName } from './dialect.js';
@@ -19,6 +21,9 @@ export { DEFAULT_SQLITE_PATH, isPostgresUrl, type OpenOptions } from './open.js'
  * differs between them. Everything else queries `store.db` directly with Kysely.
  */
 export class Store {
+  /** SQLite: the full-text index's connection and its Kysely, opened at the first search. */
+  private searchIndex: { index: SearchIndex; db: Kysely<Database> } | undefined;
+
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
@@ -57,11 +62,51 @@ export class Store {
     if (this.sqlite !== undefined) restoreOwnIndexes(this.sqlite);
   }
 
-  search(params: SearchParams): Promise<SearchResult> {
-    return searchPosts(this.db, this.dialect, params);
+  /**
+   * Searches posts. On SQLite the full-text index (its own file, see search-index.ts) is first
+   * brought up to date with every post committed so far.
+   */
+  async search(params: SearchParams): Promise<SearchResult> {
+    return searchPosts(await this.searchDb(), this.dialect, params);
+  }
+
+  /**
+   * SQLite: the connection searches run on (posts_fts and every store table), after indexing any
+   * posts the full-text index has not seen. PostgreSQL: `db`.
+   */
+  async searchDb(): Promise<Kysely<Database>> {
+    const sqlite = this.sqlite;
+    if (sqlite === undefined) return this.db;
+    const current = () => {
+      const search = this.openSearch(sqlite);
+      catchUp(search.index);
+      return search.db;
+    };
+    // An in-memory store's index shares the store's connection: use it while Kysely holds it.
+    return this.location === ':memory:' ? this.db.connection().execute(async () => current()) : current();
+  }
+
+  /**
+   * SQLite file stores: indexes committed posts on a worker thread while a large import writes
+   * more (`finish()` once it has committed the last). Null when there is nothing to run apart.
+   */
+  startSearchIndexing(bulk: boolean): BackgroundIndexer | null {
+    if (this.sqlite === undefined || this.location === ':memory:') return null;
+    return startBackgroundIndexing(this.location, bulk);
+  }
+
+  private openSearch(sqlite: BetterSqlite3.Database): { index: SearchIndex; db: Kysely<Database> } {
+    if (this.searchIndex === undefined) {
+      const index = openSearchIndex(this.location, sqlite);
+      const db = index.ownsConnection ? new Kysely<Database>({ dialect: new SqliteDialect({ database: index.db }) }) : this.db;
+      this.searchIndex = { index, db };
+    }
+    return this.searchIndex;
   }
 
   async close(): Promise<void> {
+    if (this.searchIndex?.index.ownsConnection) await this.searchIndex.db.destroy();
+    this.searchIndex = undefined;
     await this.db.destroy();
   }
 }

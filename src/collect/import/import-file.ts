@@ -117,8 +117,12 @@ export async function importFile(store: Store, path: string, options: ImportOpti
   const compressed = path.toLowerCase().endsWith('.gz');
   const expectedRows = totalBytes === null ? 0 : (totalBytes * (compressed ? 4 : 1)) / BYTES_PER_ROW_ESTIMATE;
   const bulk = options.bulk === false ? false : store.beginBulkImport(options.bulk === true ? Infinity : expectedRows);
+  // The full-text index follows the posts on a thread of its own (SQLite file stores); smaller
+  // imports leave it to the next search, which indexes what is new first.
+  const indexer = useWorker ? store.startSearchIndexing(bulk) : null;
 
   let lastPosition = 0;
+  let failed = true;
   try {
     for await (const group of source) {
       for (const item of group) {
@@ -138,12 +142,20 @@ export async function importFile(store: Store, path: string, options: ImportOpti
       if (sourceKey !== null && lastPosition > 0) await saveCheckpoint(store, sourceKey, label, lastPosition, summary, false);
       options.onProgress?.({ bytesRead: last.bytesRead, totalBytes, rows: summary.rowsRead });
     }
+    failed = false;
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(label, `read failed after ${summary.rowsRead} rows: ${errorMessage(err)}`, { cause: err });
   } finally {
+    // The index thread finishes (its last posts, its merge) while this one rebuilds the store's
+    // deferred indexes: different files, so both run at once.
+    const indexing = indexer?.finish();
+    indexing?.catch(() => undefined); // handled below, even if endBulkImport throws first
     // Even after a failure: the store should not be left without its indexes.
     if (bulk) store.endBulkImport();
+    // After a failure the import's own error is the one to report; the index catches up at the
+    // next search.
+    if (indexing !== undefined) await (failed ? indexing.catch(() => 0) : indexing);
   }
   if (sourceKey !== null) await saveCheckpoint(store, sourceKey, label, lastPosition || resumeAfter, summary, true);
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,7 +1,5 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../../core/errors.js';
+import { startModuleWorker } from '../../core/worker.js';
 import { unpackBatch } from '../../store/ingest/packed.js';
 import type { WorkerInput, WorkerMessage } from './parse-worker.js';
 import type { ParsedBatch, ReadOptions } from './read-batches.js';
@@ -14,7 +12,10 @@ import type { ParsedBatch, ReadOptions } from './read-batches.js';
  */
 export async function* parsedInWorker(path: string, options: ReadOptions, maxPosts: number): AsyncGenerator<ParsedBatch[]> {
   // Enough batches ahead to fill one transaction of `maxPosts` while the previous one is written.
-  const worker = startWorker({ path, options, ahead: Math.max(AHEAD, Math.ceil(maxPosts / options.batchSize) + 1) });
+  const input: WorkerInput = { path, options, ahead: Math.max(AHEAD, Math.ceil(maxPosts / options.batchSize) + 1) };
+  const worker = startModuleWorker(import.meta.url, 'parse-worker', {
+    workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -72,19 +73,6 @@ export async function* parsedInWorker(path: string, options: ReadOptions, maxPos
 /** At least this many batches may be sent beyond those acknowledged, to keep both threads busy. */
 const AHEAD = 4;
 
-/**
- * Running from TypeScript sources (tsx): Node 20 workers do not inherit the parent's module hooks,
- * so the worker registers tsx itself before importing the worker module (as src/ml/onnx/pool.ts).
- */
-function startWorker(input: WorkerInput): Worker {
-  const self = fileURLToPath(import.meta.url);
-  const file = new URL(`./parse-worker${extname(self)}`, import.meta.url);
-  const options = { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-  if (extname(self) !== '.ts') return new Worker(file, options);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(boot, { ...options, eval: true });
-}
 
 /**
  * The worker allocates a parsed record, its normalised row and packed strings for every line, all

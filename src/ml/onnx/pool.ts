@@ -3,10 +3,9 @@
  * of one call are spread over the workers and reassembled in order; this keeps the main thread
  * (the HTTP server, the pipeline) free while models run.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError } from '../../core/errors.js';
+import { startModuleWorker } from '../../core/worker.js';
 import { concatOutputs, type OutputMap } from './session.js';
 
 interface Job {
@@ -18,15 +17,6 @@ interface Job {
   reject: (err: Error) => void;
 }
 
-/**
- * Running from TypeScript sources (tsx): Node 20 workers do not inherit the parent's module hooks,
- * so the worker registers tsx itself before importing the worker module.
- */
-function tsWorker(file: URL, path: string): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: { path } });
-}
 
 type Reply = { id: number; outputs: Record<string, { data: ArrayBuffer; dims: number[] }> } | { id: number; error: string };
 
@@ -45,10 +35,8 @@ export class InferencePool {
     size: number,
   ) {
     // The worker is a sibling module; under tsx that is a .ts file, in dist a .js file.
-    const self = fileURLToPath(import.meta.url);
-    const workerFile = new URL(`./pool-worker${extname(self)}`, import.meta.url);
     for (let i = 0; i < Math.max(1, size); i++) {
-      const w = extname(self) === '.ts' ? tsWorker(workerFile, path) : new Worker(workerFile, { workerData: { path } });
+      const w = startModuleWorker(import.meta.url, 'pool-worker', { workerData: { path } });
       w.on('message', (reply: Reply) => this.onReply(w, reply));
       w.on('error', (err) => this.fail(new Error(`inference worker for ${path} failed: ${err.message}`, { cause: err })));
       w.on('exit', (code) => {

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { isProcessAlive } from '../../core/pid.js';
 
 /**
  * Bulk import into SQLite: the secondary indexes of posts, post_links and authors are dropped
@@ -18,17 +19,6 @@ const DEFERRED_TABLES = ['posts', 'post_links', 'authors'];
 /** Connections in bulk mode: their writer leaves authors' seen ranges to the end (see deferIndexes). */
 const seenDeferred = new WeakSet<BetterSqlite3.Database>();
 
-/**
- * FTS5 settings while a bulk import runs. By default FTS5 merges its segments as it goes
- * (automerge 4: every posting is rewritten once per level, ~4 levels at 1M posts) and flushes
- * its in-memory terms every 1 MiB. In bulk mode it writes one segment per transaction and
- * merges nothing until the end, where one 'optimize' merges everything into a single segment.
- * Measured at 1M generated posts (with a 256 MiB WAL, below): the writer's commits −17 µs per
- * post of CPU, the final optimize +6 µs per post (8 s), and search then reads one segment.
- */
-const FTS_BULK = { automerge: 0, crisismerge: 64, hashsize: 64 * 1024 * 1024 } as const;
-/** FTS5's own defaults, restored when the store had not set its own values. */
-const FTS_DEFAULTS = { automerge: 4, crisismerge: 16, hashsize: 1024 * 1024 } as const;
 /**
  * WAL pages between checkpoints for an ingesting connection. SQLite's default checkpoints every
  * 4 MiB, each with an fsync; a bulk import on a disk spent much of its time there (150k posts
@@ -91,9 +81,6 @@ export function deferIndexes(db: BetterSqlite3.Database): number {
     // next open like its indexes. Read inside the write transaction, so no post can slip below.
     const after = approximatePostCount(db);
     record.run(`${AUTHORS_SEEN_PREFIX}${process.pid}_${after}`, authorsSeenSql(after), process.pid, now);
-    // The full-text index's merge settings, restored (and the index merged) like the indexes.
-    const restoreFts = ftsSettings(db, FTS_BULK);
-    record.run(`fts_merge_${process.pid}`, `${restoreFts} INSERT INTO posts_fts (posts_fts) VALUES ('optimize');`, process.pid, now);
   }).immediate();
   seenDeferred.add(db);
   db.pragma(`wal_autocheckpoint = ${ingestCheckpointPages(db)}`);
@@ -108,7 +95,7 @@ export function restoreOwnIndexes(db: BetterSqlite3.Database): number {
 
 /** Rebuilds indexes deferred by processes that no longer run (a crashed or killed import). */
 export function restoreOrphanedIndexes(db: BetterSqlite3.Database): number {
-  return restore(db, (row) => row.owner_pid !== process.pid && !isAlive(row.owner_pid));
+  return restore(db, (row) => row.owner_pid !== process.pid && !isProcessAlive(row.owner_pid));
 }
 
 function restore(db: BetterSqlite3.Database, mine: (row: DeferredIndex) => boolean): number {
@@ -143,32 +130,6 @@ function restore(db: BetterSqlite3.Database, mine: (row: DeferredIndex) => boole
 
 const AUTHORS_SEEN_PREFIX = 'authors_seen_';
 
-/**
- * Applies `values` to posts_fts's configuration and returns the statements that put back what
- * it held before (FTS5's defaults for keys never set). Config changes are ordinary writes to
- * posts_fts_config, so they commit or roll back with the caller's transaction.
- */
-function ftsSettings(db: BetterSqlite3.Database, values: Readonly<Record<keyof typeof FTS_DEFAULTS, number>>): string {
-  const stored = new Map(db.prepare<[], { k: string; v: unknown }>('SELECT k, v FROM posts_fts_config').all().map((r) => [r.k, r.v]));
-  let restore = '';
-  for (const key of Object.keys(FTS_DEFAULTS) as (keyof typeof FTS_DEFAULTS)[]) {
-    const before = Number(stored.get(key));
-    restore += `INSERT INTO posts_fts (posts_fts, rank) VALUES ('${key}', ${Number.isSafeInteger(before) && stored.has(key) ? before : FTS_DEFAULTS[key]}); `;
-    // Literals: FTS5 rejects bound parameters for configuration values.
-    db.exec(`INSERT INTO posts_fts (posts_fts, rank) VALUES ('${key}', ${Math.trunc(values[key])})`);
-  }
-  return restore;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Rows already in posts: max(seq) is one B-tree seek, close enough to a count for this choice. */
 export function approximatePostCount(db: BetterSqlite3.Database): number {

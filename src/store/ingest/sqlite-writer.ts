@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FIRST_SEEN, LAST_SEEN } from './kysely-writer.js';
-import { ftsText, type Batch, type NormalisedPost, type PostRow } from './normalise.js';
+import type { Batch, NormalisedPost, PostRow } from './normalise.js';
 import { authorsSeenDeferred, ingestCheckpointPages } from './bulk.js';
 import { ContextCache, mergeAuthors } from './context-cache.js';
 import type { BatchCounts } from './types.js';
@@ -24,8 +24,7 @@ interface Statements {
   existing: BetterSqlite3.Statement<[string], { seq: number; content_hash: string }>;
   insertPost: BetterSqlite3.Statement;
   updatePost: BetterSqlite3.Statement;
-  insertFts: BetterSqlite3.Statement;
-  deleteFts: BetterSqlite3.Statement;
+  searchChange: BetterSqlite3.Statement<[number]>;
   deleteLinks: BetterSqlite3.Statement;
   widenSeen: BetterSqlite3.Statement<[{ seen: string; id: string }]>;
   insertLink: BetterSqlite3.Statement;
@@ -59,8 +58,9 @@ function prepare(db: BetterSqlite3.Database): Statements {
     // saves one id-index probe per new post. Positional parameters bind faster than named ones.
     insertPost: db.prepare(`INSERT INTO posts (${POST_COLUMNS.join(', ')}) VALUES (${POST_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`),
     updatePost: db.prepare(`UPDATE posts SET ${POST_COLUMNS.filter((c) => c !== 'id' && c !== 'imported_at').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`),
-    insertFts: db.prepare('INSERT INTO posts_fts (rowid, title, body) VALUES (?, ?, ?)'),
-    deleteFts: db.prepare('DELETE FROM posts_fts WHERE rowid = ?'),
+    // The search index lives in its own file and follows posts by seq (search-index.ts); an
+    // edited post keeps its seq, so the edit is listed for the index to redo.
+    searchChange: db.prepare<[number]>('INSERT INTO search_changes (seq) VALUES (?)'),
     deleteLinks: db.prepare('DELETE FROM post_links WHERE post_id = ?'),
     widenSeen: db.prepare<[{ seen: string; id: string }]>(`UPDATE authors SET
       first_seen = CASE WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
@@ -78,9 +78,7 @@ function insertArgs(r: PostRow): unknown[] {
 
 function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, seenDeferred: boolean): void {
   const run = s.insertPost.run(...insertArgs(post.row));
-  const fts = ftsText(post);
   if (run.changes === 1) {
-    s.insertFts.run(run.lastInsertRowid, fts.title, fts.body);
     counts.inserted++;
   } else {
     const existing = s.existing.get(post.row.id);
@@ -91,8 +89,7 @@ function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, see
     }
     // An edited post keeps its seq: its index entry is replaced in place.
     s.updatePost.run(post.row);
-    s.deleteFts.run(existing.seq);
-    s.insertFts.run(existing.seq, fts.title, fts.body);
+    s.searchChange.run(existing.seq);
     s.deleteLinks.run(post.row.id);
     // In bulk mode the end-of-import pass widens seen ranges over new posts only (seq above the
     // start); an edited post keeps its older seq, so its author's range is widened here.

@@ -6,6 +6,7 @@ import * as m0004 from './0004_sessions_watchlists.js';
 import * as m0005 from './0005_posts_seq.js';
 import * as m0006 from './0006_deferred_indexes.js';
 import * as m0007 from './0007_posts_indexes.js';
+import * as m0008 from './0008_search_index_file.js';
 
 /**
  * Migrations in order. A static list (not a directory scan) so they work from source, from the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_posts_seq': m0005,
   '0006_deferred_indexes': m0006,
   '0007_posts_indexes': m0007,
+  '0008_search_index_file': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

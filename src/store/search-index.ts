@@ -72,6 +72,10 @@ export function openSearchIndex(storePath: string, storeDb?: BetterSqlite3.Datab
     db.pragma('cache_size = -65536');
     db.pragma(`mmap_size = ${4 * 1024 ** 3}`);
     db.prepare('ATTACH DATABASE ? AS store').run(storePath);
+    // Cache and memory map are per schema: the attached store would otherwise get SQLite's
+    // 2 MB default cache and no map, and every search reads its posts rows.
+    db.pragma('store.cache_size = -65536');
+    db.pragma(`store.mmap_size = ${4 * 1024 ** 3}`);
   } catch (err) {
     throw new UserError(`cannot open the search index ${path}: ${errorMessage(err)}`, { cause: err });
   }

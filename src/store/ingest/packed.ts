@@ -35,20 +35,33 @@ const NULL_VALUE = -1;
 const OTHER_VALUE = -2;
 
 class TableWriter {
-  private readonly parts: string[] = [];
-  private readonly lengths: number[] = [];
+  // Appending builds a rope (V8 cons strings, O(1) each) that is flattened once, when the batch is
+  // serialised for postMessage. An array of parts joined at the end, and a growing array of
+  // lengths, each grew past 128 KiB per batch: V8 puts such objects in fresh memory-mapped
+  // chunks, and the worker spent over a third of its time packing, mostly in page faults
+  // (perf, docs/import.md).
+  private text = '';
+  private lengths: Int32Array;
+  private count = 0;
   private readonly others: unknown[] = [];
   private rows = 0;
-  constructor(private readonly columns: readonly string[]) {}
+  constructor(private readonly columns: readonly string[], expectedValues = 1024) {
+    this.lengths = new Int32Array(Math.max(16, expectedValues));
+  }
 
   value(v: unknown): void {
+    if (this.count === this.lengths.length) {
+      const grown = new Int32Array(this.lengths.length * 2);
+      grown.set(this.lengths);
+      this.lengths = grown;
+    }
     if (typeof v === 'string') {
-      this.parts.push(v);
-      this.lengths.push(v.length);
+      this.text += v;
+      this.lengths[this.count++] = v.length;
     } else if (v === null || v === undefined) {
-      this.lengths.push(NULL_VALUE);
+      this.lengths[this.count++] = NULL_VALUE;
     } else {
-      this.lengths.push(OTHER_VALUE);
+      this.lengths[this.count++] = OTHER_VALUE;
       this.others.push(v);
     }
   }
@@ -58,7 +71,7 @@ class TableWriter {
   }
 
   done(): PackedTable {
-    return { columns: this.columns, rows: this.rows, text: this.parts.join(''), lengths: new Int32Array(this.lengths), others: this.others };
+    return { columns: this.columns, rows: this.rows, text: this.text, lengths: this.lengths.subarray(0, this.count), others: this.others };
   }
 }
 
@@ -81,7 +94,7 @@ class TableReader {
 /** All rows of one table share the key set of the first (buildBatch builds each from one literal). */
 function packRows<T extends object>(rows: readonly T[]): PackedTable {
   const columns = rows.length === 0 ? [] : (Object.keys(rows[0]!) as (keyof T & string)[]);
-  const out = new TableWriter(columns);
+  const out = new TableWriter(columns, rows.length * columns.length);
   for (const row of rows) {
     for (const c of columns) out.value(row[c]);
     out.row();
@@ -110,7 +123,7 @@ const AUTHOR_COLUMNS = ['id', 'site_id', 'handle', 'joined_at', 'post_count', 'r
 const THREAD_COLUMNS = ['id', 'site_id', 'board_id', 'external_id', 'title', 'url', 'created_at'] as const satisfies readonly (keyof Thread)[];
 
 function packAuthors(authors: readonly Author[]): PackedTable {
-  const out = new TableWriter(AUTHOR_COLUMNS);
+  const out = new TableWriter(AUTHOR_COLUMNS, authors.length * AUTHOR_COLUMNS.length);
   for (const a of authors) {
     out.value(a.id); out.value(a.site_id); out.value(a.handle); out.value(a.joined_at); out.value(a.post_count);
     out.value(a.reputation); out.value(a.profile_url); out.value(a.first_seen); out.value(a.last_seen);
@@ -133,7 +146,7 @@ function unpackAuthors(table: PackedTable): Author[] {
 }
 
 function packThreads(threads: readonly Thread[]): PackedTable {
-  const out = new TableWriter(THREAD_COLUMNS);
+  const out = new TableWriter(THREAD_COLUMNS, threads.length * THREAD_COLUMNS.length);
   for (const t of threads) {
     out.value(t.id); out.value(t.site_id); out.value(t.board_id); out.value(t.external_id); out.value(t.title); out.value(t.url); out.value(t.created_at);
     out.row();
@@ -154,7 +167,8 @@ function unpackThreads(table: PackedTable): Thread[] {
 }
 
 export function packBatch(batch: Batch): PackedBatch {
-  const out = new TableWriter(POST_COLUMNS);
+  // Each post: its columns, the two index texts and its number of links.
+  const out = new TableWriter(POST_COLUMNS, batch.posts.size * (POST_COLUMNS.length + 3));
   const links: LinkRow[] = [];
   for (const p of batch.posts.values()) {
     const r = p.row;

@@ -178,8 +178,10 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
-/** SQLite only: maps posts to the integer rowids of the contentless FTS5 index. */
-/** SQLite only: the FTS5 index itself; `rank` is bm25 within a MATCH query. */
+/**
+ * SQLite only: the FTS5 index; `rank` is bm25 within a MATCH query. It lives in the search index
+ * file and is visible on `store.searchDb()`, not on `store.db` (search-index.ts).
+ */
 export interface PostsFtsTable {
   rowid: number;
   title: string;

@@ -73,7 +73,6 @@ export async function* parsedInWorker(path: string, options: ReadOptions, maxPos
 /** At least this many batches may be sent beyond those acknowledged, to keep both threads busy. */
 const AHEAD = 4;
 
-
 /**
  * The worker allocates a parsed record, its normalised row and packed strings for every line, all
  * garbage within a batch or two. With V8's default young generation (3 × 16 MiB semi-spaces)

@@ -130,7 +130,6 @@ function restore(db: BetterSqlite3.Database, mine: (row: DeferredIndex) => boole
 
 const AUTHORS_SEEN_PREFIX = 'authors_seen_';
 
-
 /** Rows already in posts: max(seq) is one B-tree seek, close enough to a count for this choice. */
 export function approximatePostCount(db: BetterSqlite3.Database): number {
   return db.prepare<[], number | null>('SELECT max(seq) FROM posts').pluck().get() ?? 0;

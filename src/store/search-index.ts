@@ -62,9 +62,10 @@ export function openSearchIndex(storePath: string, storeDb?: BetterSqlite3.Datab
     return index;
   }
   const path = searchIndexPath(storePath);
+  let opened: BetterSqlite3.Database | undefined;
   let db: BetterSqlite3.Database;
   try {
-    db = new BetterSqlite3(path);
+    db = opened = new BetterSqlite3(path);
     db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -77,7 +78,8 @@ export function openSearchIndex(storePath: string, storeDb?: BetterSqlite3.Datab
     db.pragma('store.cache_size = -65536');
     db.pragma(`store.mmap_size = ${4 * 1024 ** 3}`);
   } catch (err) {
-    throw new UserError(`cannot open the search index ${path}: ${errorMessage(err)}`, { cause: err });
+    opened?.close();
+    throw new UserError(`cannot open the search index ${path}: ${errorMessage(err)} (it holds nothing else: delete it and the next search rebuilds it from the store)`, { cause: err });
   }
   index = { db, ownsConnection: true };
   registerFunctions(db);

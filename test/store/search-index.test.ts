@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +144,25 @@ test('an in-memory store keeps its index on its own connection', async () => {
     assert.equal((await store.search({ q: 'foxtrot' })).total, 3);
   } finally {
     await store.close();
+  }
+});
+
+test('an index file that is not a database is named in a clear error, and the store is untouched', async () => {
+  const path = join(dir, 'garbage.db');
+  const store = await openStore({ url: path });
+  try {
+    await store.ingest(posts(4, 'golf'));
+    writeFileSync(searchIndexPath(path), 'not a database at all, just text '.repeat(200));
+    await assert.rejects(store.search({ q: 'golf' }), (err: Error) => err.message.includes(searchIndexPath(path)) && /delete it/.test(err.message));
+    assert.equal(Number((await store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), 4);
+  } finally {
+    await store.close();
+  }
+  rmSync(searchIndexPath(path));
+  const reopened = await openStore({ url: path });
+  try {
+    assert.equal((await reopened.search({ q: 'golf' })).total, 4, 'rebuilt once the file is deleted');
+  } finally {
+    await reopened.close();
   }
 });

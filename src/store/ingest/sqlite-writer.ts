@@ -87,7 +87,7 @@ function writePost(s: Statements, post: NormalisedPost, counts: BatchCounts, see
       counts.unchanged++;
       return;
     }
-    // An edited post keeps its seq: its index entry is replaced in place.
+    // An edited post keeps its seq; search_changes tells the search index to redo it.
     s.updatePost.run(post.row);
     s.searchChange.run(existing.seq);
     s.deleteLinks.run(post.row.id);
